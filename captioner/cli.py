@@ -1,0 +1,155 @@
+"""The `captioner` command line: parse, call the pipeline, print."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .asr import DEFAULT_MODEL, AsrOptions
+from .errors import CaptionerError
+
+
+class CaptionerGroup(click.Group):
+    """Turns errors into one line on stderr and exit 1 (a traceback only with --debug)."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except CaptionerError as exc:
+            if ctx.obj and ctx.obj.get("debug"):
+                raise
+            click.echo(f"error: {exc}", err=True)
+            ctx.exit(1)
+        except KeyboardInterrupt:
+            click.echo("interrupted", err=True)
+            ctx.exit(130)
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except Exception as exc:  # an unexpected failure still gets one line
+            if ctx.obj and ctx.obj.get("debug"):
+                raise
+            click.echo(f"error: internal error {type(exc).__name__}: {exc} "
+                       "(rerun with --debug for the traceback, and please report it)", err=True)
+            ctx.exit(1)
+
+
+class ClickReporter:
+    """Prints the pipeline's messages to stderr, with a progress bar over audio time."""
+
+    def __init__(self, quiet: bool = False):
+        self.quiet = quiet
+        self.messages: list[str] = []
+        self.warnings: list[str] = []
+        self._bar = None
+
+    def info(self, message: str) -> None:
+        self.messages.append(message)
+        if not self.quiet:
+            click.echo(message, err=True)
+
+    def warn(self, message: str) -> None:
+        self.warnings.append(message)
+        click.echo(f"warning: {message}", err=True)
+
+    def progress(self, label: str, total: float):
+        if self.quiet or total < 60:
+            return None
+        self._bar = click.progressbar(length=int(total) or 1, label=label, file=sys.stderr,
+                                      show_eta=True, item_show_func=None)
+        self._bar.__enter__()
+        done = [0]
+
+        def update(seconds: float) -> None:
+            step = int(seconds) - done[0]
+            if step > 0:
+                self._bar.update(step)
+                done[0] += step
+
+        return update
+
+    def done_progress(self) -> None:
+        if self._bar is not None:
+            self._bar.__exit__(None, None, None)
+            self._bar = None
+
+
+def asr_options(model: str, language: str | None, beam_size: int) -> AsrOptions:
+    return AsrOptions(model=model, language=language, beam_size=beam_size)
+
+
+model_option = click.option(
+    "--model", default=DEFAULT_MODEL, show_default=True,
+    help="faster-whisper model name (downloaded once, needs internet) or path of a "
+         "CTranslate2 model folder. The default is bundled and works offline.")
+language_option = click.option("--language", default=None,
+                               help="Spoken language (BCP 47, e.g. en); detected when omitted.")
+beam_option = click.option("--beam-size", default=5, show_default=True, type=click.IntRange(1, 20))
+out_option = click.option("--out", "out_dir", default="transcripts", show_default=True,
+                          type=click.Path(file_okay=False, path_type=Path),
+                          help="Outputs go to OUT/<stem>/.")
+quiet_option = click.option("--quiet", is_flag=True, help="No progress bar or progress messages.")
+
+
+@click.group(cls=CaptionerGroup)
+@click.version_option(__version__, prog_name="captioner")
+@click.option("--debug", is_flag=True, help="Show tracebacks instead of one-line errors.")
+@click.pass_context
+def main(ctx: click.Context, debug: bool) -> None:
+    """Accessible transcripts and multilingual captions for recorded webinars.
+
+    Start with `captioner run RECORDING`: it transcribes, corrects domain terms,
+    finds the agenda's chapters, cuts readable captions, translates them and
+    builds the replay page, all under transcripts/<stem>/.
+    """
+    ctx.ensure_object(dict)
+    ctx.obj["debug"] = debug
+
+
+@main.command()
+@click.argument("media_files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@model_option
+@language_option
+@beam_option
+@out_option
+@quiet_option
+def transcribe(media_files, model, language, beam_size, out_dir, quiet):
+    """Transcribe MEDIA_FILES to OUT/<stem>/transcript.json (words with times).
+
+    Any audio or video file FFmpeg can decode works (wav, flac, mp3, ogg/opus,
+    m4a, mp4, mkv, webm). Rerunning with the same media and options reuses the
+    earlier result.
+    """
+    from .pipeline import RunOptions, transcribe_only
+
+    options = RunOptions(out_dir=out_dir, asr=asr_options(model, language, beam_size))
+    for media_path in media_files:
+        reporter = ClickReporter(quiet)
+        path, transcript = transcribe_only(media_path, options, reporter)
+        click.echo(f"{path}  ({len(transcript.words)} words, {transcript.duration:.0f} s, "
+                   f"language {transcript.language})")
+
+
+@main.command()
+@click.argument("media_files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@model_option
+@language_option
+@beam_option
+@out_option
+@quiet_option
+@click.option("--profile", default=None, help="Reading-rule profile (see `captioner qc --help`).")
+def run(media_files, model, language, beam_size, out_dir, quiet, profile):
+    """Everything for each recording: transcript, captions, report.
+
+    Outputs in OUT/<stem>/: <stem>.<lang>.srt and .vtt, <stem>.<lang>.txt,
+    transcript.json and report.json.
+    """
+    from .pipeline import RunOptions, run_one
+
+    options = RunOptions(out_dir=out_dir, asr=asr_options(model, language, beam_size), profile=profile)
+    for media_path in media_files:
+        reporter = ClickReporter(quiet)
+        result = run_one(media_path, options, reporter)
+        qc = result.report["qc"][result.transcript.language]
+        click.echo(f"{result.folder}: {qc['cue_count']} cues, {qc['compliant_fraction']:.0%} within the reading rules")

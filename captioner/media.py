@@ -1,0 +1,86 @@
+"""Open, probe and decode input media with PyAV (through faster-whisper's decoder)."""
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import numpy as np
+
+from .errors import MediaError
+from .model import MediaInfo
+
+SAMPLE_RATE = 16000
+MEDIA_EXTENSIONS = {
+    ".wav", ".flac", ".mp3", ".ogg", ".oga", ".opus", ".m4a", ".aac", ".wma",
+    ".mp4", ".m4v", ".mkv", ".webm", ".mov", ".avi",
+}
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def probe(path: Path) -> MediaInfo:
+    """Check that `path` is media with an audio stream; raise MediaError saying why not."""
+    import av
+
+    path = Path(path)
+    if not path.exists():
+        raise MediaError(f"{path}: no such file")
+    if path.is_dir():
+        raise MediaError(f"{path}: is a folder, not a media file")
+    if path.stat().st_size == 0:
+        raise MediaError(f"{path}: the file is empty (0 bytes)")
+    try:
+        with av.open(str(path), metadata_errors="ignore") as container:
+            audio = [s for s in container.streams if s.type == "audio"]
+            has_video = any(s.type == "video" for s in container.streams)
+            if not audio and has_video:
+                raise MediaError(f"{path}: the video has no audio stream to transcribe")
+            if not audio:
+                raise MediaError(f"{path}: not an audio or video file (no audio stream found)")
+            stream = audio[0]
+            duration = _duration(container, stream)
+            info = MediaInfo(
+                path=str(path),
+                sha256=file_sha256(path),
+                duration=duration,
+                has_video=has_video,
+                channels=stream.codec_context.channels or 1,
+                sample_rate=stream.codec_context.sample_rate,
+                format=container.format.name,
+            )
+    except MediaError:
+        raise
+    except (av.error.FFmpegError, UnicodeDecodeError, ValueError, OSError) as exc:
+        raise MediaError(f"{path}: not an audio or video file that can be decoded ({_reason(exc)})") from None
+    return info
+
+
+def _duration(container, stream) -> float:
+    if stream.duration is not None and stream.time_base is not None:
+        return float(stream.duration * stream.time_base)
+    if container.duration is not None:
+        return container.duration / 1_000_000
+    return 0.0
+
+
+def _reason(exc: Exception) -> str:
+    """The cause without the file name FFmpeg repeats."""
+    return getattr(exc, "strerror", None) or type(exc).__name__
+
+
+def decode(path: Path, split_stereo: bool = False) -> np.ndarray | tuple[np.ndarray, np.ndarray]:
+    """Decode to float32 mono (or a left/right pair) at 16 kHz."""
+    import av
+    from faster_whisper.audio import decode_audio
+
+    try:
+        audio = decode_audio(str(path), sampling_rate=SAMPLE_RATE, split_stereo=split_stereo)
+    except (av.error.FFmpegError, ValueError, OSError) as exc:
+        raise MediaError(f"{path}: the audio could not be decoded ({_reason(exc)})") from None
+    return audio

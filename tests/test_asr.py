@@ -1,0 +1,66 @@
+"""Speech recognition with the real bundled tiny.en model."""
+from __future__ import annotations
+
+import pytest
+
+from captioner.asr import AsrOptions, bundled_model_path, resolve_model, transcribe_audio
+from captioner.errors import ModelError
+from captioner.asr import load_model
+from captioner.media import decode
+from conftest import real
+from textnorm import wer
+
+JFK = ("And so my fellow Americans, ask not what your country can do for you, "
+       "ask what you can do for your country.")
+
+
+@pytest.fixture(scope="module")
+def jfk_transcript():
+    return transcribe_audio(decode(real("jfk.flac")), AsrOptions())
+
+
+def test_bundled_model_is_the_offline_default():
+    path = bundled_model_path()
+    assert path is not None and (path / "model.bin").exists()
+    target, description = resolve_model("tiny.en")
+    assert target == str(path)
+    assert "bundled" in description
+
+
+def test_jfk_word_error_rate(jfk_transcript):
+    # tiny.en gets this clip word for word; 0.1 allows two slips in 22 words.
+    assert wer(JFK, jfk_transcript.text) <= 0.1
+    assert jfk_transcript.language == "en"
+
+
+def test_words_have_ordered_times_and_probabilities(jfk_transcript):
+    words = jfk_transcript.words
+    assert len(words) >= 20
+    for before, after in zip(words, words[1:]):
+        assert before.start <= before.end <= after.start + 0.01
+    assert all(0.0 < w.probability <= 1.0 for w in words)
+    assert words[-1].end <= 11.0
+    # "country." is said at the very end of the clip, after 9.5 s
+    assert words[-1].text.lower().startswith("country") and words[-1].start > 9.0
+
+
+def test_english_only_model_warns_about_the_german_half():
+    transcript = transcribe_audio(decode(real("multilingual.mp3")), AsrOptions())
+    assert transcript.segments, "the English half must still be transcribed"
+    assert any("multilingual model" in w for w in transcript.warnings)
+
+
+def test_unknown_model_name_is_a_clear_error():
+    with pytest.raises(ModelError, match="unknown model 'no-such-model'"):
+        load_model(AsrOptions(model="no-such-model"))
+
+
+def test_model_name_not_downloadable_offline_says_what_to_do(monkeypatch):
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    with pytest.raises(ModelError, match="--model PATH"):
+        load_model(AsrOptions(model="small"))
+
+
+def test_folder_without_model_is_refused(tmp_path):
+    with pytest.raises(ModelError, match="no model.bin"):
+        resolve_model(str(tmp_path))
