@@ -21,3 +21,20 @@ def real(name: str) -> Path:
     if not path.exists():
         pytest.fail(f"missing shared test recording {path}")
     return path
+
+
+@pytest.fixture(scope="session")
+def sample_out(tmp_path_factory):
+    """One full `captioner run` of the sample recording, shared by every test that reads it."""
+    from captioner.pipeline import RunOptions, run_one
+
+    out = tmp_path_factory.mktemp("sample-run")
+    result = run_one(SAMPLE, RunOptions(out_dir=out))
+    return result
+
+
+@pytest.fixture(scope="session")
+def sample_truth():
+    import json
+
+    return json.loads(SAMPLE_TRUTH.read_text(encoding="utf-8"))
