@@ -1,6 +1,7 @@
 """The `captioner` command line: parse, call the pipeline, print."""
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -8,7 +9,16 @@ import click
 
 from . import __version__
 from .asr import DEFAULT_MODEL, AsrOptions
+from .cli_agenda import agenda_command
+from .cli_captions import qc_command, captions_command, rule_options
+from .cli_glossary import glossary_group
+from .cli_languages import languages as languages_group
+from .cli_languages import review as review_group
+from .cli_replay import replay as replay_command
 from .errors import CaptionerError
+from .pipeline import BIAS_MODES
+
+LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 
 
 class CaptionerGroup(click.Group):
@@ -131,6 +141,16 @@ def transcribe(media_files, model, language, beam_size, out_dir, quiet):
                    f"language {transcript.language})")
 
 
+def split_languages(value: str | None) -> list[str]:
+    if not value:
+        return []
+    codes = [c.strip() for c in value.split(",") if c.strip()]
+    bad = [c for c in codes if not LANGUAGE_TAG.match(c)]
+    if bad:
+        raise click.BadParameter(f"not a BCP 47 language code: {', '.join(bad)} (use codes like es, fr, ar, pt-BR)")
+    return list(dict.fromkeys(codes))
+
+
 @main.command()
 @click.argument("media_files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @model_option
@@ -138,18 +158,56 @@ def transcribe(media_files, model, language, beam_size, out_dir, quiet):
 @beam_option
 @out_option
 @quiet_option
-@click.option("--profile", default=None, help="Reading-rule profile (see `captioner qc --help`).")
-def run(media_files, model, language, beam_size, out_dir, quiet, profile):
-    """Everything for each recording: transcript, captions, report.
+@click.option("--agenda", "agenda_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Agenda file (YAML or plain text). Default: <stem>.agenda.yaml or .agenda.txt beside the media.")
+@click.option("--glossary", "glossary_paths", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Glossary file (YAML, CSV, TBX); repeatable. Default: every file in ./glossary/.")
+@click.option("--no-correct", is_flag=True, help="Do not correct glossary terms after recognition.")
+@click.option("--bias", type=click.Choice(BIAS_MODES), default="hotwords", show_default=True,
+              help="How glossary terms steer recognition.")
+@click.option("--languages", "languages", default="", help="Target languages, comma-separated BCP 47 codes (es,fr,ar).")
+@click.option("--engine", type=click.Choice(["auto", "argos", "apertium"]), default="auto", show_default=True,
+              help="Translation engine; auto: argostranslate where the pair is installed, else Apertium.")
+@click.option("--no-replay", is_flag=True, help="Do not build the replay page.")
+@click.option("--copy-media", is_flag=True, help="Copy the recording beside the replay page.")
+@rule_options
+def run(media_files, model, language, beam_size, out_dir, quiet, agenda_path, glossary_paths, no_correct,
+        bias, languages, engine, no_replay, copy_media, profile_name, **rule_flags):
+    """Everything for each recording, in OUT/<stem>/.
 
-    Outputs in OUT/<stem>/: <stem>.<lang>.srt and .vtt, <stem>.<lang>.txt,
-    transcript.json and report.json.
+    \b
+    <stem>.<lang>.srt, .vtt, .txt   captions and transcript, per language
+    <stem>.chapters.vtt, chapters.txt   chapters from the agenda
+    transcript.json, corrections.json, report.json
+    index.html                      the accessible replay page
+
+    Rerunning redoes only the stages whose inputs changed.
     """
     from .pipeline import RunOptions, run_one
 
-    options = RunOptions(out_dir=out_dir, asr=asr_options(model, language, beam_size), profile=profile)
+    if agenda_path is not None and len(media_files) > 1:
+        raise click.UsageError("--agenda names one recording's agenda: give one MEDIA file with it")
+    options = RunOptions(
+        out_dir=out_dir, asr=asr_options(model, language, beam_size),
+        glossary_paths=list(glossary_paths) or None, correct=not no_correct, bias=bias,
+        agenda_path=agenda_path, languages=split_languages(languages), engine=engine,
+        profile=profile_name, rule_overrides={k: v for k, v in rule_flags.items() if v is not None},
+        replay=not no_replay, copy_media=copy_media,
+    )
+    failed = []
     for media_path in media_files:
         reporter = ClickReporter(quiet)
         result = run_one(media_path, options, reporter)
-        qc = result.report["qc"][result.transcript.language]
-        click.echo(f"{result.folder}: {qc['cue_count']} cues, {qc['compliant_fraction']:.0%} within the reading rules")
+        qc = result.report["qc"]
+        summary = ", ".join(f"{lang} {q['cue_count']} cues ({q['compliant_fraction']:.0%} within the rules)"
+                            for lang, q in qc.items())
+        click.echo(f"{result.folder}: {summary}")
+        if result.errors:
+            failed.append(media_path)
+    if failed:
+        raise CaptionerError(f"{len(failed)} recording(s) are missing a target language; see the errors above")
+
+
+for _command in (qc_command, captions_command, glossary_group, languages_group, review_group,
+                 replay_command, agenda_command):
+    main.add_command(_command)

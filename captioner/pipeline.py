@@ -2,10 +2,12 @@
 
 Each stage is a plain function from model objects to model objects; this module
 decides the order, skips stages whose inputs did not change, and writes the
-outputs atomically.
+outputs atomically. Every stage's cache key holds the key of the stage before
+it, so a change reruns that stage and what follows, never what came before.
 """
 from __future__ import annotations
 
+import dataclasses
 import json
 import time
 from dataclasses import dataclass, field
@@ -13,25 +15,41 @@ from pathlib import Path
 from typing import Callable
 
 from . import asr, media
+from .agenda import Agenda, agenda_hash, find_agenda, load_agenda
+from .align import align_agenda, chapter_boundaries
 from .cache import StageCache, stable_hash
 from .captions import segment
+from .correct import CorrectOptions, correct_transcript
 from .errors import CaptionerError
 from .fileio import write_text_atomic
+from .formats.chapters import write_chapters_txt, write_chapters_vtt
 from .formats.srt import write_srt
 from .formats.text import write_text
 from .formats.vtt import write_vtt
+from .glossary import Glossary, default_glossary_files, load_glossaries, select_bias_terms
 from .lock import recording_lock
-from .model import CueTrack, Transcript, from_dict, to_dict, transcript_to_json
+from .model import Chapter, CueTrack, Transcript, from_dict, to_dict, transcript_to_json
 from .qc import check_cues
 from .rules import get_profile
+
+BIAS_MODES = ("hotwords", "prompt", "none")
+BIAS_TOKENS = 60
 
 
 @dataclass
 class RunOptions:
     out_dir: Path = Path("transcripts")
     asr: asr.AsrOptions = field(default_factory=asr.AsrOptions)
+    glossary_paths: list[Path] | None = None  # None: every file in ./glossary/
+    correct: bool = True
+    bias: str = "hotwords"
+    agenda_path: Path | None = None  # None: <stem>.agenda.yaml|txt beside the media
+    languages: list[str] = field(default_factory=list)
+    engine: str = "auto"
     profile: str | None = None
     rule_overrides: dict = field(default_factory=dict)
+    replay: bool = True
+    copy_media: bool = False
 
 
 class Reporter:
@@ -62,76 +80,219 @@ class RunResult:
     tracks: dict[str, CueTrack]
     report: dict
     files: list[Path]
+    errors: list[str] = field(default_factory=list)
 
 
 def output_folder(media_path: Path, out_dir: Path) -> tuple[str, Path]:
+    """OUT/<stem>: the stem is the file name alone, so no input name can point outside OUT."""
     stem = Path(media_path).stem.strip() or "recording"
     if stem in (".", ".."):
         stem = "recording"
     return stem, Path(out_dir) / stem
 
 
-def transcribe_stage(info, options: RunOptions, cache: StageCache, reporter: Reporter, timings: dict) -> tuple[Transcript, str]:
-    key = stable_hash({"stage": "asr", "media": info.sha256, "asr": options.asr.cache_key()})
-    cached = cache.get("asr", key)
-    if cached is not None:
-        reporter.info("transcript: reused (same media and options)")
-        timings["asr"] = {"seconds": 0.0, "reused": True}
-        transcript = from_dict(Transcript, cached)
-    else:
+class Stages:
+    """Runs the stages for one recording, with the cache and the timings."""
+
+    def __init__(self, folder: Path, options: RunOptions, reporter: Reporter):
+        self.options = options
+        self.reporter = reporter
+        self.cache = StageCache(folder / ".cache")
+        self.timings: dict[str, dict] = {}
+
+    def cached(self, stage: str, key_parts: dict, compute: Callable[[], object],
+               dump: Callable[[object], object], load: Callable[[object], object]):
+        key = stable_hash({"stage": stage, **key_parts})
+        stored = self.cache.get(stage, key)
+        if stored is not None:
+            self.timings[stage] = {"seconds": 0.0, "reused": True}
+            return load(stored), key
         started = time.perf_counter()
-        audio = media.decode(Path(info.path))
-        decoded = time.perf_counter()
-        bar = reporter.progress("transcribing", info.duration)
-        try:
-            transcript = asr.transcribe_audio(audio, options.asr, progress=bar)
-        finally:
-            reporter.done_progress()
+        value = compute()
+        self.cache.put(stage, key, dump(value))
+        self.timings[stage] = {"seconds": round(time.perf_counter() - started, 3), "reused": False}
+        return value, key
+
+    def transcribe(self, info, asr_options: asr.AsrOptions) -> tuple[Transcript, str]:
+        def compute() -> Transcript:
+            started = time.perf_counter()
+            audio = media.decode(Path(info.path))
+            decoded = time.perf_counter()
+            bar = self.reporter.progress("transcribing", info.duration)
+            try:
+                transcript = asr.transcribe_audio(audio, asr_options, progress=bar)
+            finally:
+                self.reporter.done_progress()
+            transcript.media = info
+            transcript.timings["decode_seconds"] = round(decoded - started, 3)
+            return transcript
+
+        transcript, key = self.cached("asr", {"media": info.sha256, "asr": asr_options.cache_key()},
+                                      compute, to_dict, lambda d: from_dict(Transcript, d))
+        if self.timings["asr"]["reused"]:
+            self.reporter.info("transcript: reused (same media and options)")
         transcript.media = info
-        transcript.timings["decode_seconds"] = round(decoded - started, 3)
-        cache.put("asr", key, to_dict(transcript))
-        timings["asr"] = {"seconds": round(time.perf_counter() - started, 3), "reused": False}
-    transcript.media = info
-    return transcript, key
+        return transcript, key
+
+    def correct(self, transcript: Transcript, glossary: Glossary | None, up: str) -> tuple[Transcript, str]:
+        if glossary is None or not self.options.correct:
+            return transcript, stable_hash({"up": up, "correct": False})
+        options = CorrectOptions()
+        return self.cached(
+            "correct", {"up": up, "glossary": glossary.glossary_hash(), "options": dataclasses.asdict(options)},
+            lambda: correct_transcript(transcript, glossary, options)[0],
+            to_dict, lambda d: from_dict(Transcript, d))
+
+    def chapters(self, transcript: Transcript, agenda: Agenda | None, glossary, up: str):
+        if agenda is None:
+            return [], [], stable_hash({"up": up, "agenda": None})
+        glossary_key = glossary.glossary_hash() if glossary is not None else None
+        (chapters, warnings), key = self.cached(
+            "agenda", {"up": up, "agenda": agenda_hash(agenda), "glossary": glossary_key},
+            lambda: align_agenda(transcript, agenda, glossary),
+            lambda v: {"chapters": to_dict(v[0]), "warnings": v[1]},
+            lambda d: ([from_dict(Chapter, c) for c in d["chapters"]], d["warnings"]))
+        return chapters, warnings, key
+
+    def captions(self, transcript: Transcript, boundaries: list[float], up: str):
+        profile = get_profile(self.options.profile, language=transcript.language, **self.options.rule_overrides)
+
+        def compute():
+            cues, issues = segment(transcript.words, profile, boundaries=boundaries)
+            return CueTrack(language=transcript.language, cues=cues), [str(i) for i in issues]
+
+        (track, issues), key = self.cached(
+            "captions", {"up": up, "profile": to_dict(profile), "boundaries": boundaries}, compute,
+            lambda v: {"track": to_dict(v[0]), "issues": v[1]},
+            lambda d: (from_dict(CueTrack, d["track"]), d["issues"]))
+        return track, issues, profile, key
 
 
-def caption_stage(transcript: Transcript, options: RunOptions, upstream_key: str, cache: StageCache, timings: dict):
-    profile = get_profile(options.profile, language=transcript.language, **options.rule_overrides)
-    boundaries = [c.start for c in transcript.chapters[1:]]
-    key = stable_hash({"stage": "captions", "up": upstream_key, "profile": to_dict(profile), "b": boundaries})
-    cached = cache.get("captions", key)
-    if cached is not None:
-        timings["captions"] = {"seconds": 0.0, "reused": True}
-        return from_dict(CueTrack, cached["track"]), cached["issues"], profile, key
-    started = time.perf_counter()
-    cues, issues = segment(transcript.words, profile, boundaries=boundaries)
-    track = CueTrack(language=transcript.language, cues=cues)
-    issue_dicts = [to_dict(i) for i in issues]
-    cache.put("captions", key, {"track": to_dict(track), "issues": issue_dicts})
-    timings["captions"] = {"seconds": round(time.perf_counter() - started, 3), "reused": False}
-    return track, issue_dicts, profile, key
+def load_glossary_for_run(options: RunOptions) -> Glossary | None:
+    paths = options.glossary_paths
+    if paths is None:
+        paths = default_glossary_files()
+    if not paths:
+        return None
+    return load_glossaries(paths)
 
 
-def run_one(media_path: Path, options: RunOptions, reporter: Reporter | None = None) -> RunResult:
+def load_agenda_for(media_path: Path, options: RunOptions) -> Agenda | None:
+    path = options.agenda_path or find_agenda(media_path)
+    return load_agenda(path) if path is not None else None
+
+
+def bias_options(base: asr.AsrOptions, mode: str, glossary: Glossary | None, agenda: Agenda | None) -> asr.AsrOptions:
+    """The recogniser options with the glossary terms that matter for this recording."""
+    if mode == "none" or glossary is None or base.initial_prompt or base.hotwords:
+        return base
+    agenda_text = agenda_words(agenda) if agenda is not None else ""
+    terms = select_bias_terms(glossary, agenda_text, max_tokens=BIAS_TOKENS)
+    if not terms:
+        return base
+    text = ", ".join(terms)
+    if mode == "prompt":
+        return dataclasses.replace(base, initial_prompt=f"Glossary: {text}.")
+    return dataclasses.replace(base, hotwords=text)
+
+
+def agenda_words(agenda: Agenda) -> str:
+    parts = [agenda.title or ""] + list(agenda.speakers)
+    for item in agenda.walk():
+        parts += [item.title, item.description, *item.keywords, *item.speakers]
+    return " \n".join(p for p in parts if p)
+
+
+def run_one(media_path: Path, options: RunOptions, reporter: Reporter | None = None,
+            glossary: Glossary | None = ..., engines=None) -> RunResult:
+    """Everything for one recording. `glossary` may be passed in when it is shared by a batch."""
     reporter = reporter or Reporter()
     started = time.perf_counter()
-    info = media.probe(Path(media_path))
+    media_path = Path(media_path)
+    info = media.probe(media_path)
+    if glossary is ...:
+        glossary = load_glossary_for_run(options)
+    agenda = load_agenda_for(media_path, options)
     stem, folder = output_folder(media_path, options.out_dir)
-    timings: dict[str, dict] = {}
+    errors: list[str] = []
     with recording_lock(folder):
-        cache = StageCache(folder / ".cache")
-        transcript, key = transcribe_stage(info, options, cache, reporter, timings)
-        for warning in transcript.warnings:
+        stages = Stages(folder, options, reporter)
+        asr_options = bias_options(options.asr, options.bias, glossary, agenda)
+        raw, key = stages.transcribe(info, asr_options)
+        for warning in raw.warnings:
             reporter.warn(warning)
-        track, issues, profile, key = caption_stage(transcript, options, key, cache, timings)
-        tracks = {track.language: track}
-        report = build_report(stem, transcript, tracks, profile, issues, timings)
-        report["seconds_total"] = round(time.perf_counter() - started, 3)
+        transcript, key = stages.correct(raw, glossary, key)
+        chapters, agenda_warnings, key = stages.chapters(transcript, agenda, glossary, key)
+        for warning in agenda_warnings:
+            reporter.warn(warning)
+        transcript.chapters = chapters
+        boundaries = chapter_boundaries(chapters)
+        source, issues, profile, key = stages.captions(transcript, boundaries, key)
+        tracks = {source.language: source}
+        translations = translate_all(stages, folder, stem, source, options, glossary, boundaries, key,
+                                     tracks, errors, engines)
+        report = build_report(stem, transcript, tracks, profile, issues, stages.timings, options)
+        report["title"] = agenda.title if agenda is not None and agenda.title else stem
+        report["agenda_warnings"] = agenda_warnings
+        report["translations"] = translations
+        report["errors"] = errors
         files = write_outputs(folder, stem, transcript, tracks, report)
-    return RunResult(stem, folder, transcript, tracks, report, files)
+        write_text_atomic(folder / "report.json", json.dumps(report, ensure_ascii=False, indent=1))
+        if options.replay:
+            files += build_page(folder, stem, transcript, tracks, media_path, glossary, report, options)
+        report["seconds_total"] = round(time.perf_counter() - started, 3)
+        write_text_atomic(folder / "report.json", json.dumps(report, ensure_ascii=False, indent=1))
+    for error in errors:
+        reporter.warn(error)
+    return RunResult(stem, folder, transcript, tracks, report, files, errors)
 
 
-def build_report(stem, transcript: Transcript, tracks, profile, issues, timings) -> dict:
+def translate_all(stages: Stages, folder: Path, stem: str, source: CueTrack, options: RunOptions,
+                  glossary, boundaries, up: str, tracks: dict, errors: list[str], engines) -> dict:
+    """Each target language in turn; one that fails is reported and the others still come out."""
+    if not options.languages:
+        return {}
+    from .translate import EngineChooser, load_reviewed, store_units, translate_track
+
+    chooser = engines or EngineChooser()
+    reports: dict[str, dict] = {}
+    for lang in options.languages:
+        try:
+            engine = chooser.choose(source.language, lang, options.engine)
+            reviewed = load_reviewed(folder, lang)
+            profile = get_profile(options.profile, language=lang, **options.rule_overrides)
+            key_parts = {
+                "up": up, "lang": lang, "engine": engine.name,
+                "engine_version": getattr(engine, "version", None),
+                "glossary": glossary.glossary_hash() if glossary is not None else None,
+                "reviewed": [dataclasses.asdict(r) for r in reviewed], "profile": to_dict(profile),
+            }
+
+            def compute(engine=engine, reviewed=reviewed, profile=profile, lang=lang):
+                track, rep = translate_track(source, lang, engine, glossary, boundaries,
+                                             profile=profile, reviewed=reviewed)
+                store_units(folder, stem, rep)
+                return track, rep
+
+            (track, rep), _ = stages.cached(
+                f"translate-{lang}", key_parts, compute,
+                lambda v: {"track": to_dict(v[0]), "report": v[1]},
+                lambda d: (from_dict(CueTrack, d["track"]), d["report"]))
+        except CaptionerError as exc:
+            errors.append(f"{lang}: {exc}")
+            reports[lang] = {"error": str(exc)}
+            continue
+        tracks[lang] = track
+        reports[lang] = rep
+    return reports
+
+
+def build_report(stem, transcript: Transcript, tracks, profile, issues, timings, options: RunOptions) -> dict:
+    qc = {}
+    for lang, track in tracks.items():
+        lang_profile = profile if lang == transcript.language else get_profile(
+            options.profile, language=lang, **options.rule_overrides)
+        qc[lang] = check_cues(track.cues, lang_profile).to_dict()
     return {
         "recording": stem,
         "media": to_dict(transcript.media),
@@ -141,47 +302,68 @@ def build_report(stem, transcript: Transcript, tracks, profile, issues, timings)
         "asr_options": transcript.options,
         "words": len(transcript.words),
         "warnings": list(transcript.warnings),
-        "profile": to_dict(profile),
-        "qc": {lang: check_cues(t.cues, get_profile(profile.name, language=lang) if lang != transcript.language else profile).to_dict()
-               for lang, t in tracks.items()},
+        "corrections": correction_summary(transcript),
+        "chapters": [{"title": c.title, "start": c.start, "end": c.end, "confidence": c.confidence}
+                     for c in transcript.chapters],
+        "qc": qc,
         "segmenter_issues": issues,
         "stages": timings,
     }
 
 
-def write_outputs(folder: Path, stem: str, transcript: Transcript, tracks: dict[str, CueTrack], report: dict) -> list[Path]:
+def correction_summary(transcript: Transcript) -> dict:
+    by_rule: dict[str, int] = {}
+    by_term: dict[str, int] = {}
+    for c in transcript.corrections:
+        by_rule[c.rule] = by_rule.get(c.rule, 0) + 1
+        by_term[c.after] = by_term.get(c.after, 0) + 1
+    return {"count": len(transcript.corrections), "by_rule": by_rule, "by_term": by_term}
+
+
+def write_outputs(folder: Path, stem: str, transcript: Transcript, tracks: dict[str, CueTrack],
+                  report: dict) -> list[Path]:
     written: list[Path] = []
 
     def put(name: str, text: str) -> None:
-        path = folder / name
-        write_text_atomic(path, text)
-        written.append(path)
+        write_text_atomic(folder / name, text)
+        written.append(folder / name)
 
     put("transcript.json", transcript_to_json(transcript))
+    put("corrections.json", json.dumps([to_dict(c) for c in transcript.corrections], ensure_ascii=False, indent=1))
     for lang, track in tracks.items():
         put(f"{stem}.{lang}.srt", write_srt(track.cues, language=lang))
         put(f"{stem}.{lang}.vtt", write_vtt(track.cues, language=lang))
-    source = tracks.get(transcript.language)
-    put(f"{stem}.{transcript.language}.txt", write_text(transcript, source.cues if source else None))
-    put("report.json", json.dumps(report, ensure_ascii=False, indent=1))
+        put(f"{stem}.{lang}.txt", write_text(transcript, track.cues, language=lang))
+    if transcript.chapters:
+        put(f"{stem}.chapters.vtt", write_chapters_vtt(transcript.chapters))
+        text, warnings = write_chapters_txt(transcript.chapters, transcript.duration)
+        report.setdefault("agenda_warnings", []).extend(warnings)
+        put("chapters.txt", text)
     return written
+
+
+def build_page(folder, stem, transcript, tracks, media_path, glossary, report, options) -> list[Path]:
+    from .replay import build_replay, build_series_index
+
+    page = build_replay(folder, stem, transcript, tracks, media_path, glossary=glossary,
+                        title=report.get("title"), copy_media=options.copy_media)
+    series = build_series_index(Path(options.out_dir))
+    return [page, series]
 
 
 def transcribe_only(media_path: Path, options: RunOptions, reporter: Reporter | None = None) -> tuple[Path, Transcript]:
     reporter = reporter or Reporter()
-    info = media.probe(Path(media_path))
+    media_path = Path(media_path)
+    info = media.probe(media_path)
+    glossary = load_glossary_for_run(options)
+    agenda = load_agenda_for(media_path, options)
     stem, folder = output_folder(media_path, options.out_dir)
     with recording_lock(folder):
-        cache = StageCache(folder / ".cache")
-        transcript, _ = transcribe_stage(info, options, cache, reporter, {})
+        stages = Stages(folder, options, reporter)
+        transcript, key = stages.transcribe(info, bias_options(options.asr, options.bias, glossary, agenda))
         for warning in transcript.warnings:
             reporter.warn(warning)
+        transcript, _ = stages.correct(transcript, glossary, key)
         path = folder / "transcript.json"
         write_text_atomic(path, transcript_to_json(transcript))
     return path, transcript
-
-
-def check_media_paths(paths: list[Path]) -> None:
-    for path in paths:
-        if not Path(path).exists():
-            raise CaptionerError(f"{path}: no such file")

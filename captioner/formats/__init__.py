@@ -1,0 +1,64 @@
+"""Caption and transcript files: one module per format, string in and string out.
+
+Callers write the strings with captioner.fileio (atomically); `read_captions`
+reads any SRT or WebVTT file, ours or anyone's.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from captioner.errors import InputFileError
+from captioner.model import Cue
+
+RLM = "\u200f"  # right-to-left mark, put at the start of lines in RTL languages
+
+
+def timestamp(seconds: float, decimal: str = ".") -> str:
+    """HH:MM:SS.mmm (SRT uses decimal=',')."""
+    ms = max(0, round(seconds * 1000))
+    h, rest = divmod(ms, 3_600_000)
+    m, rest = divmod(rest, 60_000)
+    s, ms = divmod(rest, 1000)
+    return f"{h:02d}:{m:02d}:{s:02d}{decimal}{ms:03d}"
+
+
+def decode_caption_bytes(data: bytes) -> str:
+    """Text of a caption file: UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1252."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
+
+
+def caption_format(path: Path, text: str) -> str:
+    """'vtt' or 'srt', from the content first (a WEBVTT header), then the extension."""
+    if text.lstrip("\ufeff").startswith("WEBVTT"):
+        return "vtt"
+    suffix = Path(path).suffix.lower()
+    if suffix == ".vtt":
+        return "vtt"
+    return "srt"
+
+
+def read_captions(path: Path) -> list[Cue]:
+    """Cues of an SRT or WebVTT file; InputFileError when it cannot be read as either."""
+    from captioner.formats.srt import read_srt
+    from captioner.formats.vtt import read_vtt
+
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise InputFileError(f"{path}: no such file; check the path") from None
+    except IsADirectoryError:
+        raise InputFileError(f"{path}: is a folder, not a caption file") from None
+    except OSError as exc:
+        raise InputFileError(f"{path}: cannot be read ({exc.strerror})") from None
+    text = decode_caption_bytes(data)
+    kind = caption_format(path, text)
+    try:
+        return read_vtt(text) if kind == "vtt" else read_srt(text)
+    except InputFileError as exc:
+        raise InputFileError(f"{path}: {exc}") from None

@@ -1,0 +1,72 @@
+"""SubRip (.srt) with pysrt.
+
+In right-to-left languages (ar, he, fa, ur, ...) each line starts with U+200F
+(RIGHT-TO-LEFT MARK) so that players which lay lines out left-to-right still put
+leading and trailing punctuation on the correct side; readers drop the mark.
+"""
+from __future__ import annotations
+
+import io
+import re
+
+import pysrt
+
+from captioner.errors import InputFileError
+from captioner.formats import RLM
+from captioner.model import Cue
+from captioner.rules import is_rtl
+
+_TAG = re.compile(r"</?[a-zA-Z][^<>]*>|\{\\[^{}]*\}")  # <i>, <font color=..>, {\an8}
+_MARKS = "\u200e\u200f"
+
+
+def _safe_line(line: str) -> str:
+    # "-->" in text would read as a timing line; blank lines would end the cue.
+    return line.replace("-->", "->").strip()
+
+
+def write_srt(cues: list[Cue], language: str | None = None) -> str:
+    """SRT text of the cues, numbered from 1, with '\\n' line ends."""
+    rtl = is_rtl(language)
+    subs = pysrt.SubRipFile()
+    for number, cue in enumerate(cues, start=1):
+        lines = [_safe_line(line) for line in cue.lines]
+        lines = [line for line in lines if line]
+        if rtl:
+            lines = [RLM + line for line in lines]
+        subs.append(
+            pysrt.SubRipItem(
+                index=number,
+                start=pysrt.SubRipTime.from_ordinal(max(0, round(cue.start * 1000))),
+                end=pysrt.SubRipTime.from_ordinal(max(0, round(cue.end * 1000))),
+                text="\n".join(lines),
+            )
+        )
+    out = io.StringIO()
+    subs.write_into(out, eol="\n")
+    return out.getvalue()
+
+
+def clean_line(line: str) -> str:
+    """A subtitle line as a viewer reads it: no formatting tags, no direction marks."""
+    return _TAG.sub("", line).strip(_MARKS + " \t")
+
+
+def read_srt(text: str) -> list[Cue]:
+    """Cues of an SRT file (BOM, CRLF, coordinates after the times and tags are tolerated)."""
+    text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    if not text.strip():
+        return []
+    try:
+        items = pysrt.from_string(text, error_handling=pysrt.ERROR_PASS)
+    except Exception as exc:  # pysrt raises its own errors for unparsable input
+        raise InputFileError(f"not a readable SRT file ({exc})") from None
+    if not items:
+        raise InputFileError("no subtitles found: not an SRT or WebVTT file")
+    cues = []
+    for item in items:
+        lines = [clean_line(line) for line in item.text.split("\n")]
+        cues.append(
+            Cue(start=item.start.ordinal / 1000, end=item.end.ordinal / 1000, lines=[line for line in lines if line])
+        )
+    return cues

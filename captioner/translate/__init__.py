@@ -1,0 +1,20 @@
+"""Translation of caption tracks: engines (argostranslate, Apertium), glossary-term
+protection, sentence splitting, re-timing and the review loop.
+
+The stage the pipeline calls is `translate_track`; see translate/stage.py.
+"""
+from .base import TranslationEngine
+from .review import apply_reviewed, load_reviewed, store_units
+from .select import EngineChooser, choose_engine
+from .stage import rebuild_track, translate_track
+
+__all__ = [
+    "EngineChooser",
+    "TranslationEngine",
+    "apply_reviewed",
+    "choose_engine",
+    "load_reviewed",
+    "rebuild_track",
+    "store_units",
+    "translate_track",
+]

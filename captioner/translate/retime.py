@@ -1,0 +1,192 @@
+"""Translated sentences -> target-language cues inside the source sentences' time spans.
+
+Each translation is cut into cues by `captions.layout_text_in_span` under the
+target language's reading rules, over exactly the span its source sentence was
+spoken in. When a sentence's span is too short for its translation (reading
+speed, minimum duration), it may first linger into the silence after it, as a
+source cue may (at most `max_linger`, and never into the next sentence); then
+it is merged with an adjacent sentence of the same speaker and laid out over
+the two spans together. Text never starts before its sentence is spoken, never
+ends more than `max_linger` after it, and never crosses a chapter boundary.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..captions import layout_text_in_span
+from ..linebreak import boundary_costs, break_lines, join_tokens, tokenize
+from ..model import Cue
+from ..qc import cue_issues
+from ..rules import Profile
+from .sentences import Sentence, word_joiner
+
+MAX_MERGED_SENTENCES = 3
+MERGE_GAP = 0.5  # seconds: sentences further apart than this stay apart (a pause shows)
+
+
+@dataclass
+class Group:
+    """Consecutive sentences laid out together."""
+
+    sentences: list[int]
+    start: float
+    end: float
+    text: str
+    speaker: str | None
+    limit: float = 0.0  # latest end: `end` plus the silence it may linger into
+    cues: list[Cue] = field(default_factory=list)
+    problems: int = 0
+
+
+def _cues_in(group: Group, end: float, profile: Profile, language: str, boundaries) -> tuple[list[Cue], int]:
+    cues = layout_text_in_span(group.text, group.start, end, profile, language, boundaries)
+    for cue in cues:
+        cue.speaker = group.speaker
+        # layout keeps cues in the span; clamp float dust so the promise is exact
+        cue.start = min(max(cue.start, group.start), end)
+        cue.end = min(max(cue.end, cue.start), end)
+    problems = len([i for i in cue_issues(cues, profile) if i.rule in ("max_cps", "min_duration")])
+    return cues, problems
+
+
+def _layout(group: Group, profile: Profile, language: str, boundaries) -> Group:
+    group.cues, group.problems = _cues_in(group, group.end, profile, language, boundaries)
+    if group.problems and group.limit > group.end + 1e-3:
+        cues, problems = _cues_in(group, group.limit, profile, language, boundaries)
+        if problems < group.problems:
+            group.cues, group.problems = cues, problems
+    if group.problems:
+        for end in (group.end, group.limit):
+            cues = even_cues(group.text, group.start, end, profile, language, boundaries)
+            if cues is not None:
+                for cue in cues:
+                    cue.speaker = group.speaker
+                group.cues, group.problems = cues, 0
+                break
+    return group
+
+
+def even_cues(text: str, start: float, end: float, profile: Profile, language: str, boundaries=()) -> list[Cue] | None:
+    """Dense text: chained cues (no gaps to lose) of near-equal reading load, cut at good
+    line-break points, time shared by characters over [start, end]. None when no such
+    layout meets every per-cue rule (or a chapter boundary falls inside the span)."""
+    if any(start + 1e-6 < b < end - 1e-6 for b in boundaries) or end <= start:
+        return None
+    tokens = tokenize(text, language)
+    if not tokens:
+        return None
+    costs = boundary_costs(tokens, language)
+    capacity = profile.max_chars_per_line * profile.max_lines
+    total = len(join_tokens(tokens, language))
+    cache: dict[tuple[int, int], list[str] | None] = {}
+
+    def lines(a: int, b: int) -> list[str] | None:
+        if (a, b) not in cache:
+            chunk = join_tokens(tokens[a:b], language)
+            cache[(a, b)] = break_lines(chunk, profile, language) if len(chunk) <= capacity else None
+        return cache[(a, b)]
+
+    for count in range(max(1, -(-total // capacity)), min(len(tokens), 8) + 1):
+        share = total / count
+        # best[k][j]: least cost of cutting tokens[:j] into k chunks
+        best = [[(float("inf"), -1)] * (len(tokens) + 1) for _ in range(count + 1)]
+        best[0][0] = (0.0, -1)
+        for k in range(1, count + 1):
+            for j in range(1, len(tokens) + 1):
+                for i in range(j - 1, -1, -1):
+                    if best[k - 1][i][0] == float("inf"):
+                        continue
+                    found = lines(i, j)
+                    if found is None:
+                        if len(join_tokens(tokens[i:j], language)) > capacity:
+                            break
+                        continue
+                    size = sum(len(x) for x in found)
+                    cost = best[k - 1][i][0] + ((size - share) / share) ** 2 * 10 + (costs[j] if j < len(tokens) else 0)
+                    if cost < best[k][j][0]:
+                        best[k][j] = (cost, i)
+        if best[count][len(tokens)][0] == float("inf"):
+            continue
+        cuts, j = [], len(tokens)
+        for k in range(count, 0, -1):
+            i = best[k][j][1]
+            cuts.append((i, j))
+            j = i
+        cuts.reverse()
+        chunks = [lines(i, j) for i, j in cuts]
+        weights = [max(1, profile.reading_chars(c)) for c in chunks]
+        cues, t = [], start
+        for chunk, weight in zip(chunks, weights):
+            t1 = t + (end - start) * weight / sum(weights)
+            cues.append(Cue(t, t1, chunk))
+            t = t1
+        cues[-1].end = end
+        if not cue_issues(cues, profile):
+            return cues
+    return None
+
+
+def _can_merge(a: Group, b: Group, boundaries) -> bool:
+    return (
+        a.speaker == b.speaker
+        and b.start - a.end <= MERGE_GAP
+        and len(a.sentences) + len(b.sentences) <= MAX_MERGED_SENTENCES
+        and not any(a.end - 1e-6 <= t <= b.start + 1e-6 or a.start < t < b.end for t in boundaries)
+    )
+
+
+def _merged(a: Group, b: Group, joiner: str) -> Group:
+    return Group(a.sentences + b.sentences, a.start, b.end, joiner.join(x for x in (a.text, b.text) if x),
+                 a.speaker, b.limit)
+
+
+def linger_limit(sentences: list[Sentence], index: int, profile: Profile, boundaries) -> float:
+    """How late sentence `index`'s text may stay up: max_linger after it, never into
+    the next sentence (keeping min_gap) nor across a chapter boundary."""
+    end = sentences[index].end
+    limit = end + profile.max_linger
+    if index + 1 < len(sentences):
+        following = sentences[index + 1].start
+        limit = min(limit, following - profile.min_gap if following - end >= profile.min_gap else end)
+    for b in boundaries:
+        if end - 1e-6 <= b < limit:
+            limit = min(limit, b)
+    return max(end, limit)
+
+
+def layout_translations(
+    sentences: list[Sentence],
+    translations: list[str],
+    profile: Profile,
+    language: str,
+    boundaries=(),
+) -> tuple[list[Cue], list[Group]]:
+    """Cues for the translations; also the groups (which sentences each cue run covers)."""
+    boundaries = sorted(float(b) for b in boundaries)
+    joiner = word_joiner(language)
+    groups: list[Group] = []
+    for index, (sentence, text) in enumerate(zip(sentences, translations)):
+        limit = linger_limit(sentences, index, profile, boundaries)
+        group = _layout(Group([index], sentence.start, sentence.end, text.strip(), sentence.speaker, limit),
+                        profile, language, boundaries)
+        if groups and (group.problems or groups[-1].problems) and _can_merge(groups[-1], group, boundaries):
+            merged = _layout(_merged(groups[-1], group, joiner), profile, language, boundaries)
+            if merged.problems < groups[-1].problems + group.problems:
+                groups[-1] = merged
+                continue
+        groups.append(group)
+    cues: list[Cue] = []
+    for group in groups:
+        if cues and group.cues:
+            _settle_gap(cues[-1], group.cues[0], profile)
+        cues.extend(group.cues)
+    return cues, groups
+
+
+def _settle_gap(previous: Cue, cue: Cue, profile: Profile) -> None:
+    """Between two groups: chain the cues (no gap) or keep at least min_gap, shortening
+    the earlier cue (never moving either outside its span)."""
+    gap = cue.start - previous.end
+    if gap <= 1e-6 or gap >= profile.min_gap - 1e-6:
+        return
+    previous.end = max(previous.start, cue.start - profile.min_gap)

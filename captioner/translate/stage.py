@@ -1,0 +1,139 @@
+"""The translate stage: a source-language cue track -> a cue track in another language.
+
+    track, report = translate_track(source, "es", "auto", glossary, boundaries)
+
+Sentences (not cue fragments) are translated, in one batch per language, with the
+glossary's renderings protected; each translation is laid back over its
+sentence's time span under the target language's reading rules. Reviewed texts
+(from `captioner review import`) replace machine translation for their sentences.
+"""
+from __future__ import annotations
+
+import dataclasses
+import time
+from dataclasses import asdict
+from typing import Any, Iterable
+
+from ..errors import CaptionerError
+from ..model import CueTrack
+from ..rules import Profile, profile_for_language
+from .base import TranslationEngine, base_language
+from .protect import TermStats, translate_with_terms
+from .term_rules import rules_from_glossary
+from .retime import layout_translations
+from .review import ReviewedText, TranslationUnit, apply_reviewed, unit_key
+from .select import EngineChooser
+from .sentences import Sentence, sentences_from_cues
+
+
+def _engine(engine: TranslationEngine | str | None, source: str, target: str) -> TranslationEngine:
+    if isinstance(engine, TranslationEngine):
+        if not engine.supports(source, target):
+            raise CaptionerError(f"the {engine.name} engine has no {source}->{target} pair installed")
+        return engine
+    return EngineChooser().choose(source, target, engine or "auto")
+
+
+def _target_profile(profile: Profile | None, target: str) -> Profile:
+    if profile is None:
+        return profile_for_language(target)
+    return dataclasses.replace(profile, language=target) if profile.language != target else profile
+
+
+def translate_track(
+    source: CueTrack,
+    target_lang: str,
+    engine: TranslationEngine | str | None = "auto",
+    glossary: Any = None,
+    boundaries: Iterable[float] = (),
+    profile: Profile | None = None,
+    reviewed: Iterable[ReviewedText] = (),
+) -> tuple[CueTrack, dict]:
+    """Translate `source` into `target_lang`.
+
+    engine: an engine object, or "auto" | "argos" | "apertium".
+    glossary: a captioner.glossary.Glossary (or None).
+    boundaries: chapter start times; no cue crosses one.
+    profile: reading rules (any profile; its language is set to target_lang);
+             None: the target language's default profile.
+    reviewed: reviewed texts (review.load_reviewed) used instead of machine translation.
+
+    Returns the track and a JSON-ready report: language, source_language, engine
+    ("argos" | "apertium" | "reviewed"), protection_method, sentences, source_cues,
+    cues, merged_sentence_groups, reviewed_applied, reviewed_unmatched, seconds,
+    translate_seconds, layout_seconds, and `terms` (protect.TermStats.to_dict():
+    occurrences, engine_correct, substituted_after, protected, missed, by_kind,
+    proposed_used, inflected_by_rule, missed_terms). It also holds `units`,
+    `profile` and `boundaries`, which review.store_units moves into
+    review/<lang>.units.json (they are not meant for report.json).
+    """
+    started = time.perf_counter()
+    src = source.language
+    if base_language(src) == base_language(target_lang):
+        raise CaptionerError(f"cannot translate {src} captions into {target_lang}: it is the same language")
+    boundaries = sorted(float(b) for b in boundaries)
+    profile = _target_profile(profile, target_lang)
+    sentences = sentences_from_cues(source.cues, src, boundaries)
+    units = [TranslationUnit(key=unit_key(s.text, s.start, s.end), source=s.text, start=s.start, end=s.end,
+                             machine="", text="", speaker=s.speaker, cues=list(s.cues),
+                             source_cues=[source.cues[c].text for c in s.cues]) for s in sentences]
+    matched, stale = apply_reviewed(units, reviewed)
+
+    todo = [i for i in range(len(units)) if i not in matched]
+    stats = TermStats()
+    engine_name = "reviewed" if not todo and units else None
+    protection = None
+    translate_seconds = 0.0
+    if todo:
+        chosen = _engine(engine, src, target_lang)
+        engine_name, protection = chosen.name, chosen.protection_method
+        # Glossary forms are in the glossary's source language (English): no use for other sources.
+        same_source = base_language(getattr(glossary, "source_language", "en") or "en") == base_language(src)
+        rules = rules_from_glossary(glossary, target_lang) if same_source else []
+        t0 = time.perf_counter()
+        result = translate_with_terms(chosen, [units[i].source for i in todo], src, target_lang, rules)
+        translate_seconds = time.perf_counter() - t0
+        stats = result.stats
+        for n, i in enumerate(todo):
+            units[i].machine = units[i].text = result.texts[n]
+            units[i].terms = [{"source": o.text, "target": o.target, "kind": o.rule.kind, "outcome": outcome}
+                              for o, outcome in zip(result.occurrences[n], result.outcomes[n])]
+        for missed in stats.missed:
+            unit = units[todo[missed["sentence"]]]
+            missed["sentence"] = unit.source
+            missed["start"], missed["end"] = round(unit.start, 3), round(unit.end, 3)
+
+    t0 = time.perf_counter()
+    cues, groups = layout_translations(sentences, [u.text for u in units], profile, target_lang, boundaries)
+    layout_seconds = time.perf_counter() - t0
+    track = CueTrack(language=target_lang, cues=cues, engine=engine_name)
+    report = {
+        "language": target_lang,
+        "source_language": src,
+        "engine": engine_name,
+        "protection_method": protection,
+        "sentences": len(units),
+        "source_cues": len(source.cues),
+        "cues": len(cues),
+        "merged_sentence_groups": sum(1 for g in groups if len(g.sentences) > 1),
+        "reviewed_applied": len(matched),
+        "reviewed_unmatched": len(stale),
+        "terms": stats.to_dict(),
+        "seconds": round(time.perf_counter() - started, 3),
+        "translate_seconds": round(translate_seconds, 3),
+        "layout_seconds": round(layout_seconds, 3),
+        "units": [asdict(u) for u in units],
+        "profile": asdict(profile),
+        "boundaries": boundaries,
+    }
+    return track, report
+
+
+def rebuild_track(units: list[TranslationUnit], language: str, profile: Profile | None = None,
+                  boundaries: Iterable[float] = (), engine: str | None = None) -> CueTrack:
+    """Cues from translation units as they stand (after a review import): each unit's
+    text laid over its own time span, as translate_track does."""
+    sentences = [Sentence(u.source, u.start, u.end, u.speaker, list(u.cues)) for u in units]
+    cues, _ = layout_translations(sentences, [u.text for u in units], _target_profile(profile, language),
+                                  language, sorted(float(b) for b in boundaries))
+    return CueTrack(language=language, cues=cues, engine=engine)
