@@ -82,7 +82,7 @@ _models_lock = threading.Lock()
 
 def load_model(options: AsrOptions):
     """Load (once per process) the faster-whisper model the options name."""
-    from faster_whisper import WhisperModel
+    from .whisper_model import RepeatableWhisperModel as WhisperModel
 
     target, _ = resolve_model(options.model)
     device, compute = _device_and_compute(options)
@@ -165,6 +165,7 @@ def transcribe_audio(
         options=options.cache_key(),
         timings={"asr_seconds": round(elapsed, 3)},
     )
+    transcript.warnings.extend(clipping_warning(audio))
     transcript.warnings.extend(speech_warnings(transcript, audio, multilingual=model.model.is_multilingual))
     return transcript
 
@@ -186,6 +187,19 @@ def join_word_pieces(raw_words) -> list[Word]:
             words.append(Word(text=text, start=round(w.start, 3), end=round(w.end, 3),
                               probability=round(w.probability, 4)))
     return words
+
+
+CLIPPED_FRACTION = 0.01
+
+
+def clipping_warning(audio: np.ndarray) -> list[str]:
+    if not len(audio):
+        return []
+    clipped = float(np.mean(np.abs(audio) >= 0.99))
+    if clipped < CLIPPED_FRACTION:
+        return []
+    return [f"the audio is clipped ({clipped:.0%} of samples at full scale), so recognition may suffer; "
+            "use a recording made at a lower level if there is one"]
 
 
 def speech_warnings(transcript: Transcript, audio: np.ndarray, multilingual: bool) -> list[str]:

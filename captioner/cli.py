@@ -1,6 +1,7 @@
 """The `captioner` command line: parse, call the pipeline, print."""
 from __future__ import annotations
 
+import dataclasses
 import re
 import sys
 from pathlib import Path
@@ -16,6 +17,7 @@ from .cli_languages import languages as languages_group
 from .cli_languages import review as review_group
 from .cli_replay import replay as replay_command
 from .errors import CaptionerError
+from .glossary import default_glossary_files
 from .pipeline import BIAS_MODES
 
 LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
@@ -151,28 +153,49 @@ def split_languages(value: str | None) -> list[str]:
     return list(dict.fromkeys(codes))
 
 
+def pipeline_options(command):
+    """The flags `run` and `batch` share."""
+    options = [
+        model_option, language_option, beam_option, out_option, quiet_option,
+        click.option("--glossary", "glossary_paths", multiple=True,
+                     type=click.Path(dir_okay=False, path_type=Path),
+                     help="Glossary file (YAML, CSV, TBX); repeatable. Default: every file in ./glossary/."),
+        click.option("--no-correct", is_flag=True, help="Do not correct glossary terms after recognition."),
+        click.option("--bias", type=click.Choice(BIAS_MODES), default="hotwords", show_default=True,
+                     help="How glossary terms steer recognition."),
+        click.option("--languages", default="",
+                     help="Target languages, comma-separated BCP 47 codes (es,fr,ar)."),
+        click.option("--engine", type=click.Choice(["auto", "argos", "apertium"]), default="auto",
+                     show_default=True,
+                     help="Translation engine; auto: argostranslate where the pair is installed, else Apertium."),
+        click.option("--no-replay", is_flag=True, help="Do not build the replay page."),
+        click.option("--copy-media", is_flag=True, help="Copy the recording beside the replay page."),
+        rule_options,
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def build_run_options(model, language, beam_size, out_dir, glossary_paths, no_correct, bias, languages,
+                      engine, no_replay, copy_media, profile_name, agenda_path=None, **rule_flags):
+    from .pipeline import RunOptions
+
+    return RunOptions(
+        out_dir=out_dir, asr=asr_options(model, language, beam_size),
+        glossary_paths=list(glossary_paths) or None, correct=not no_correct, bias=bias,
+        agenda_path=agenda_path, languages=split_languages(languages), engine=engine,
+        profile=profile_name, rule_overrides={k: v for k, v in rule_flags.items() if v is not None},
+        replay=not no_replay, copy_media=copy_media,
+    )
+
+
 @main.command()
 @click.argument("media_files", nargs=-1, required=True, type=click.Path(path_type=Path))
-@model_option
-@language_option
-@beam_option
-@out_option
-@quiet_option
 @click.option("--agenda", "agenda_path", type=click.Path(dir_okay=False, path_type=Path),
               help="Agenda file (YAML or plain text). Default: <stem>.agenda.yaml or .agenda.txt beside the media.")
-@click.option("--glossary", "glossary_paths", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="Glossary file (YAML, CSV, TBX); repeatable. Default: every file in ./glossary/.")
-@click.option("--no-correct", is_flag=True, help="Do not correct glossary terms after recognition.")
-@click.option("--bias", type=click.Choice(BIAS_MODES), default="hotwords", show_default=True,
-              help="How glossary terms steer recognition.")
-@click.option("--languages", "languages", default="", help="Target languages, comma-separated BCP 47 codes (es,fr,ar).")
-@click.option("--engine", type=click.Choice(["auto", "argos", "apertium"]), default="auto", show_default=True,
-              help="Translation engine; auto: argostranslate where the pair is installed, else Apertium.")
-@click.option("--no-replay", is_flag=True, help="Do not build the replay page.")
-@click.option("--copy-media", is_flag=True, help="Copy the recording beside the replay page.")
-@rule_options
-def run(media_files, model, language, beam_size, out_dir, quiet, agenda_path, glossary_paths, no_correct,
-        bias, languages, engine, no_replay, copy_media, profile_name, **rule_flags):
+@pipeline_options
+def run(media_files, quiet, agenda_path, **flags):
     """Everything for each recording, in OUT/<stem>/.
 
     \b
@@ -183,18 +206,12 @@ def run(media_files, model, language, beam_size, out_dir, quiet, agenda_path, gl
 
     Rerunning redoes only the stages whose inputs changed.
     """
-    from .pipeline import RunOptions, run_one
+    from .pipeline import run_one
 
     if agenda_path is not None and len(media_files) > 1:
         raise click.UsageError("--agenda names one recording's agenda: give one MEDIA file with it")
-    options = RunOptions(
-        out_dir=out_dir, asr=asr_options(model, language, beam_size),
-        glossary_paths=list(glossary_paths) or None, correct=not no_correct, bias=bias,
-        agenda_path=agenda_path, languages=split_languages(languages), engine=engine,
-        profile=profile_name, rule_overrides={k: v for k, v in rule_flags.items() if v is not None},
-        replay=not no_replay, copy_media=copy_media,
-    )
-    failed = []
+    options = build_run_options(agenda_path=agenda_path, **flags)
+    errors = []
     for media_path in media_files:
         reporter = ClickReporter(quiet)
         result = run_one(media_path, options, reporter)
@@ -202,12 +219,52 @@ def run(media_files, model, language, beam_size, out_dir, quiet, agenda_path, gl
         summary = ", ".join(f"{lang} {q['cue_count']} cues ({q['compliant_fraction']:.0%} within the rules)"
                             for lang, q in qc.items())
         click.echo(f"{result.folder}: {summary}")
-        if result.errors:
-            failed.append(media_path)
-    if failed:
-        raise CaptionerError(f"{len(failed)} recording(s) are missing a target language; see the errors above")
+        errors += [f"{result.stem}: {e}" if len(media_files) > 1 else e for e in result.errors]
+    if errors:
+        raise CaptionerError("; ".join(errors))
+
+
+@main.command()
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--jobs", default=1, show_default=True, type=click.IntRange(1, 64),
+              help="Recordings processed at once on this machine.")
+@click.option("--scheduler", default=None, metavar="ADDRESS",
+              help="Run on an existing Dask cluster (tcp://host:8786); OUT must be a folder every worker sees.")
+@pipeline_options
+def batch(folder, jobs, scheduler, quiet, **flags):
+    """Every recording in FOLDER, each like `captioner run`, with its agenda beside it.
+
+    One failing recording is reported and the others go on. A table sums up
+    at the end; OUT/batch-report.json holds the same. Exit 1 if any failed.
+    """
+    import time
+
+    from .batch import batch_report, find_recordings, format_table, run_batch, write_batch_report
+
+    started = time.perf_counter()
+    recordings = find_recordings(folder)
+    options = build_run_options(**flags)
+    # Workers may run elsewhere or in another folder: every path they get is absolute.
+    recordings = [p.resolve() for p in recordings]
+    glossaries = options.glossary_paths if options.glossary_paths is not None else default_glossary_files()
+    options = dataclasses.replace(options, out_dir=options.out_dir.resolve(),
+                                  glossary_paths=[Path(p).resolve() for p in glossaries])
+    with click.progressbar(length=len(recordings), label=f"{len(recordings)} recordings", file=sys.stderr,
+                           show_pos=True, hidden=quiet) as bar:
+        rows = run_batch(recordings, options, jobs=jobs, scheduler=scheduler,
+                         on_done=lambda row: bar.update(1))
+    report = batch_report(rows, started)
+    path = write_batch_report(options.out_dir, report)
+    click.echo(format_table(rows))
+    click.echo(f"{report['ok']} of {report['recordings']} recordings done; report in {path}")
+    if report["failed"]:
+        raise CaptionerError(f"{report['failed']} recording(s) failed; see the table above")
 
 
 for _command in (qc_command, captions_command, glossary_group, languages_group, review_group,
                  replay_command, agenda_command):
     main.add_command(_command)
+
+
+if __name__ == "__main__":
+    main()

@@ -83,6 +83,13 @@ class RunResult:
     errors: list[str] = field(default_factory=list)
 
 
+def remove_stale_temporaries(folder: Path) -> None:
+    """Temporary files of a run that was killed before it could rename them (we hold the lock)."""
+    for pattern in (".*.tmp", ".cache/.*.tmp", "review/.*.tmp"):
+        for path in folder.glob(pattern):
+            path.unlink(missing_ok=True)
+
+
 def output_folder(media_path: Path, out_dir: Path) -> tuple[str, Path]:
     """OUT/<stem>: the stem is the file name alone, so no input name can point outside OUT."""
     stem = Path(media_path).stem.strip() or "recording"
@@ -168,13 +175,29 @@ class Stages:
         return track, issues, profile, key
 
 
+_glossaries: dict[tuple, Glossary] = {}
+
+
 def load_glossary_for_run(options: RunOptions) -> Glossary | None:
+    """The merged glossary; kept per process while its files are unchanged (batches reuse it)."""
     paths = options.glossary_paths
     if paths is None:
         paths = default_glossary_files()
     if not paths:
         return None
-    return load_glossaries(paths)
+    key = tuple((str(p), *_stat(p)) for p in paths)
+    if key not in _glossaries:
+        _glossaries.clear()
+        _glossaries[key] = load_glossaries(paths)
+    return _glossaries[key]
+
+
+def _stat(path) -> tuple:
+    try:
+        st = Path(path).stat()
+    except OSError:
+        return (None, None)
+    return (st.st_mtime_ns, st.st_size)
 
 
 def load_agenda_for(media_path: Path, options: RunOptions) -> Agenda | None:
@@ -216,6 +239,7 @@ def run_one(media_path: Path, options: RunOptions, reporter: Reporter | None = N
     stem, folder = output_folder(media_path, options.out_dir)
     errors: list[str] = []
     with recording_lock(folder):
+        remove_stale_temporaries(folder)
         stages = Stages(folder, options, reporter)
         asr_options = bias_options(options.asr, options.bias, glossary, agenda)
         raw, key = stages.transcribe(info, asr_options)
@@ -242,8 +266,6 @@ def run_one(media_path: Path, options: RunOptions, reporter: Reporter | None = N
             files += build_page(folder, stem, transcript, tracks, media_path, glossary, report, options)
         report["seconds_total"] = round(time.perf_counter() - started, 3)
         write_text_atomic(folder / "report.json", json.dumps(report, ensure_ascii=False, indent=1))
-    for error in errors:
-        reporter.warn(error)
     return RunResult(stem, folder, transcript, tracks, report, files, errors)
 
 
