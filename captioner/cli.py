@@ -170,6 +170,8 @@ def pipeline_options(command):
                      help="Translation engine; auto: argostranslate where the pair is installed, else Apertium."),
         click.option("--no-replay", is_flag=True, help="Do not build the replay page."),
         click.option("--copy-media", is_flag=True, help="Copy the recording beside the replay page."),
+        click.option("--speakers", default="auto", show_default=True, callback=_speakers_value,
+                     help="Who is speaking: auto (voices, named from the agenda), off, or a number of speakers."),
         rule_options,
     ]
     for option in reversed(options):
@@ -177,8 +179,15 @@ def pipeline_options(command):
     return command
 
 
+def _speakers_value(ctx, param, value: str) -> str:
+    value = value.strip().lower()
+    if value in ("auto", "off") or (value.isdigit() and 1 <= int(value) <= 50):
+        return value
+    raise click.BadParameter("use auto, off, or a number of speakers from 1 to 50")
+
+
 def build_run_options(model, language, beam_size, out_dir, glossary_paths, no_correct, bias, languages,
-                      engine, no_replay, copy_media, profile_name, agenda_path=None, **rule_flags):
+                      engine, no_replay, copy_media, speakers, profile_name, agenda_path=None, **rule_flags):
     from .pipeline import RunOptions
 
     return RunOptions(
@@ -186,7 +195,7 @@ def build_run_options(model, language, beam_size, out_dir, glossary_paths, no_co
         glossary_paths=list(glossary_paths) or None, correct=not no_correct, bias=bias,
         agenda_path=agenda_path, languages=split_languages(languages), engine=engine,
         profile=profile_name, rule_overrides={k: v for k, v in rule_flags.items() if v is not None},
-        replay=not no_replay, copy_media=copy_media,
+        replay=not no_replay, copy_media=copy_media, speakers=speakers,
     )
 
 

@@ -31,6 +31,9 @@ from .lock import recording_lock
 from .model import Chapter, CueTrack, Transcript, from_dict, to_dict, transcript_to_json
 from .qc import check_cues
 from .rules import get_profile
+from .speaker_names import apply_edits, apply_names, find_speaker_edits, load_speaker_edits, name_speakers, speaking_time
+from .speakers import SpeakerOptions, Turn, assign_words
+from .speakers import detect as detect_speakers
 
 BIAS_MODES = ("hotwords", "prompt", "none")
 BIAS_TOKENS = 60
@@ -50,6 +53,7 @@ class RunOptions:
     rule_overrides: dict = field(default_factory=dict)
     replay: bool = True
     copy_media: bool = False
+    speakers: str = "auto"  # "auto", "off", or a number of speakers
 
 
 class Reporter:
@@ -161,6 +165,22 @@ class Stages:
             lambda d: ([from_dict(Chapter, c) for c in d["chapters"]], d["warnings"]))
         return chapters, warnings, key
 
+    def speaker_turns(self, info, transcript: Transcript, agenda: Agenda | None, up: str):
+        """Voice turns labelled S1, S2, ... (None when speakers are off)."""
+        mode = self.options.speakers
+        if mode == "off":
+            return None, stable_hash({"up": up, "speakers": "off"})
+        if mode == "auto":
+            low, high = 1, (len(agenda.speakers) or None) if agenda is not None else None
+        else:
+            low = high = int(mode)
+        spans = [(w.start, w.end) for w in transcript.words]
+        return self.cached(
+            "speakers", {"up": up, "media": info.sha256, "min": low, "max": high,
+                         "options": dataclasses.asdict(SpeakerOptions())},
+            lambda: detect_speakers(Path(info.path), speech_spans=spans, max_speakers=high, min_speakers=low),
+            to_dict, lambda d: [from_dict(Turn, t) for t in d])
+
     def captions(self, transcript: Transcript, boundaries: list[float], up: str):
         profile = get_profile(self.options.profile, language=transcript.language, **self.options.rule_overrides)
 
@@ -246,10 +266,18 @@ def run_one(media_path: Path, options: RunOptions, reporter: Reporter | None = N
         for warning in raw.warnings:
             reporter.warn(warning)
         transcript, key = stages.correct(raw, glossary, key)
+        turns, key = stages.speaker_turns(info, transcript, agenda, key)
+        if turns is not None:
+            assign_words(transcript.words, turns)
         chapters, agenda_warnings, key = stages.chapters(transcript, agenda, glossary, key)
+        transcript.chapters = chapters
+        if turns is not None:
+            named, speaker_warnings = name_turns(turns, chapters, media_path)
+            agenda_warnings = agenda_warnings + speaker_warnings
+            assign_words(transcript.words, named)
+            key = stable_hash({"up": key, "named": to_dict(named)})
         for warning in agenda_warnings:
             reporter.warn(warning)
-        transcript.chapters = chapters
         boundaries = chapter_boundaries(chapters)
         source, issues, profile, key = stages.captions(transcript, boundaries, key)
         tracks = {source.language: source}
@@ -267,6 +295,22 @@ def run_one(media_path: Path, options: RunOptions, reporter: Reporter | None = N
         report["seconds_total"] = round(time.perf_counter() - started, 3)
         write_text_atomic(folder / "report.json", json.dumps(report, ensure_ascii=False, indent=1))
     return RunResult(stem, folder, transcript, tracks, report, files, errors)
+
+
+def name_turns(turns: list[Turn], chapters: list[Chapter], media_path: Path) -> tuple[list[Turn], list[str]]:
+    """Names from the agenda, then the producer's <stem>.speakers.yaml renames and merges.
+
+    A recording with one voice and no name for it gets no labels at all.
+    """
+    named = apply_names(turns, name_speakers(turns, chapters))
+    warnings: list[str] = []
+    edits_path = find_speaker_edits(media_path)
+    if edits_path is not None:
+        named, warnings = apply_edits(named, load_speaker_edits(edits_path))
+    voices = {t.speaker for t in named}
+    if len(voices) == 1 and next(iter(voices)).startswith("Speaker "):
+        named = [Turn(t.start, t.end, None) for t in named]
+    return named, warnings
 
 
 def translate_all(stages: Stages, folder: Path, stem: str, source: CueTrack, options: RunOptions,
@@ -327,6 +371,7 @@ def build_report(stem, transcript: Transcript, tracks, profile, issues, timings,
         "corrections": correction_summary(transcript),
         "chapters": [{"title": c.title, "start": c.start, "end": c.end, "confidence": c.confidence}
                      for c in transcript.chapters],
+        "speaking_time": speaking_time(transcript.words),
         "qc": qc,
         "segmenter_issues": issues,
         "stages": timings,
