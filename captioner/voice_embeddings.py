@@ -5,8 +5,10 @@ voice gives nearby vectors (cosine similarity), whatever is said.
 """
 from __future__ import annotations
 
+import functools
+import importlib.util
 import threading
-import warnings
+from pathlib import Path
 from typing import Sequence
 
 import numpy as np
@@ -16,35 +18,61 @@ from .speech_activity import FRAME_SAMPLES, SAMPLE_RATE
 
 MEL_BLOCK = 60 * SAMPLE_RATE  # samples per block when computing the spectrogram, to bound memory
 
+# resemblyzer's hyper-parameters (resemblyzer/hparams.py), which its weights were trained with
+MEL_WINDOW_MS = 25
+MEL_CHANNELS = 40
+HIDDEN_SIZE = 256
+EMBEDDING_SIZE = 256
+LAYERS = 3
+NORM_TARGET_DBFS = -30
+
 _encoder = None
 _encoder_lock = threading.Lock()
 
 
-def resemblyzer():
-    """The resemblyzer package, imported with its import-time warnings silenced."""
-    try:
-        with warnings.catch_warnings():
-            # webrtcvad imports pkg_resources; resemblyzer imports scipy.ndimage.morphology
-            warnings.simplefilter("ignore")
-            import resemblyzer as package
-    except ImportError as exc:
-        raise ModelError(
-            f"speaker detection needs resemblyzer ({exc}); install it with: pip install resemblyzer 'setuptools<81'"
-        ) from None
-    return package
+def weights_path() -> Path:
+    """resemblyzer's pretrained.pt, found without importing the package.
+
+    Importing resemblyzer imports librosa and numba (seconds of start-up per
+    process); the encoder itself is a small LSTM we build here.
+    """
+    spec = importlib.util.find_spec("resemblyzer")
+    if spec is None or not spec.submodule_search_locations:
+        raise ModelError("speaker detection needs resemblyzer's voice encoder; "
+                         "install it with: pip install resemblyzer 'setuptools<81'")
+    path = Path(list(spec.submodule_search_locations)[0]) / "pretrained.pt"
+    if not path.exists():
+        raise ModelError(f"resemblyzer's voice encoder weights are missing ({path}); reinstall resemblyzer")
+    return path
 
 
 def load_encoder():
-    """resemblyzer's voice encoder on the CPU, loaded once per process."""
+    """The voice encoder (LSTM, linear, ReLU) with resemblyzer's weights, loaded once per process."""
     global _encoder
+    import torch
+
     with _encoder_lock:
         if _encoder is None:
-            package = resemblyzer()
+            encoder = torch.nn.Module()
+            encoder.lstm = torch.nn.LSTM(MEL_CHANNELS, HIDDEN_SIZE, LAYERS, batch_first=True)
+            encoder.linear = torch.nn.Linear(HIDDEN_SIZE, EMBEDDING_SIZE)
+            encoder.relu = torch.nn.ReLU()
             try:
-                _encoder = package.VoiceEncoder("cpu", verbose=False)
-            except Exception as exc:  # a broken install: missing or unreadable weights
+                state = torch.load(weights_path(), map_location="cpu", weights_only=True)["model_state"]
+                encoder.load_state_dict({k: v for k, v in state.items() if k.split(".")[0] in ("lstm", "linear")})
+            except (OSError, KeyError, RuntimeError) as exc:
                 raise ModelError(f"cannot load resemblyzer's voice encoder ({exc}); reinstall resemblyzer") from None
+            _encoder = encoder.eval()
         return _encoder
+
+
+def normalize_volume(audio: np.ndarray, target_dbfs: float = NORM_TARGET_DBFS) -> np.ndarray:
+    """Raise quiet audio to the level the encoder was trained on (never lower it)."""
+    rms = float(np.sqrt(np.mean(np.square(audio, dtype=np.float64)))) if len(audio) else 0.0
+    if rms <= 0:
+        return audio
+    change = target_dbfs - 20 * np.log10(rms)
+    return audio if change < 0 else audio * (10 ** (change / 20))
 
 
 def embed_windows(audio: np.ndarray, windows: Sequence[tuple[int, int]], batch: int = 64) -> np.ndarray:
@@ -52,12 +80,10 @@ def embed_windows(audio: np.ndarray, windows: Sequence[tuple[int, int]], batch: 
     import torch
 
     encoder = load_encoder()
-    hparams = resemblyzer().hparams
     if not windows:
-        return np.zeros((0, hparams.model_embedding_size))
-    audio = resemblyzer().audio.normalize_volume(audio, hparams.audio_norm_target_dBFS, increase_only=True)
-    mel = mel_frames(audio)
-    out = np.zeros((len(windows), hparams.model_embedding_size))
+        return np.zeros((0, EMBEDDING_SIZE))
+    mel = mel_frames(normalize_volume(audio))
+    out = np.zeros((len(windows), EMBEDDING_SIZE))
     # Windows of one length go through the LSTM together as a dense batch: most windows
     # share the full length, and a packed batch of mixed lengths runs ten times slower on a CPU.
     by_length: dict[int, list[int]] = {}
@@ -80,9 +106,8 @@ def mel_frames(audio: np.ndarray) -> np.ndarray:
     The same numbers as resemblyzer's librosa-based `wav_to_mel_spectrogram`
     (centred frames, zero padding, periodic Hann window), block by block.
     """
-    hparams = resemblyzer().hparams
-    n_fft = int(SAMPLE_RATE * hparams.mel_window_length / 1000)
-    filters = _mel_filters(n_fft, hparams.mel_n_channels)
+    n_fft = int(SAMPLE_RATE * MEL_WINDOW_MS / 1000)
+    filters = mel_filters(n_fft, MEL_CHANNELS)
     window = np.hanning(n_fft + 1)[:-1].astype(np.float32)
     padded = np.pad(np.asarray(audio, dtype=np.float32), n_fft // 2)
     n = 1 + (len(padded) - n_fft) // FRAME_SAMPLES
@@ -101,12 +126,33 @@ def mel_frames(audio: np.ndarray) -> np.ndarray:
     return out
 
 
-_filters: dict[tuple[int, int], np.ndarray] = {}
+def _hz_to_mel(hz: np.ndarray) -> np.ndarray:
+    """Slaney's mel scale (librosa's default): linear below 1 kHz, logarithmic above."""
+    hz = np.asarray(hz, dtype=np.float64)
+    mel = hz / (200.0 / 3)
+    log_part = hz >= 1000.0
+    mel[log_part] = 15.0 + np.log(hz[log_part] / 1000.0) / (np.log(6.4) / 27.0)
+    return mel
 
 
-def _mel_filters(n_fft: int, n_mels: int) -> np.ndarray:
-    if (n_fft, n_mels) not in _filters:
-        import librosa  # installed with resemblyzer
+def _mel_to_hz(mel: np.ndarray) -> np.ndarray:
+    mel = np.asarray(mel, dtype=np.float64)
+    hz = mel * (200.0 / 3)
+    log_part = mel >= 15.0
+    hz[log_part] = 1000.0 * np.exp((np.log(6.4) / 27.0) * (mel[log_part] - 15.0))
+    return hz
 
-        _filters[(n_fft, n_mels)] = librosa.filters.mel(sr=SAMPLE_RATE, n_fft=n_fft, n_mels=n_mels)
-    return _filters[(n_fft, n_mels)]
+
+@functools.lru_cache(maxsize=4)
+def mel_filters(n_fft: int, n_mels: int) -> np.ndarray:
+    """Triangular mel filters with Slaney area normalisation, as librosa.filters.mel makes them."""
+    fft_hz = np.fft.rfftfreq(n_fft, 1.0 / SAMPLE_RATE)
+    edges = _mel_to_hz(np.linspace(_hz_to_mel(np.array([0.0]))[0], _hz_to_mel(np.array([SAMPLE_RATE / 2]))[0],
+                                   n_mels + 2))
+    widths = np.diff(edges)
+    ramps = edges[:, None] - fft_hz[None, :]
+    rising = -ramps[:-2] / widths[:-1, None]
+    falling = ramps[2:] / widths[1:, None]
+    weights = np.maximum(0.0, np.minimum(rising, falling))
+    weights *= (2.0 / (edges[2:] - edges[:-2]))[:, None]
+    return weights.astype(np.float32)

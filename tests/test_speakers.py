@@ -205,3 +205,27 @@ def test_unseen_webinar_sentences_under_the_right_name(name, tmp_path):
     share = sentences_named_right(webinar, named)
     print(f"{name}: {share:.1%} of sentences under the right name")
     assert share >= 0.90
+
+
+def test_own_encoder_and_mel_filters_match_resemblyzer():
+    """We build resemblyzer's encoder from its weights without importing it (librosa and numba
+    cost seconds per process); the numbers must be resemblyzer's own."""
+    import warnings
+
+    import librosa
+    import torch
+
+    from captioner.voice_embeddings import load_encoder, mel_filters
+
+    assert np.allclose(mel_filters(400, 40), librosa.filters.mel(sr=16000, n_fft=400, n_mels=40), atol=1e-7)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from resemblyzer import VoiceEncoder
+    theirs = VoiceEncoder("cpu", verbose=False)
+    ours = load_encoder()
+    mels = torch.from_numpy(np.random.default_rng(0).random((3, 160, 40), dtype=np.float32))
+    with torch.inference_mode():
+        expected = theirs(mels).numpy()
+        _, (hidden, _) = ours.lstm(mels)
+        got = torch.nn.functional.normalize(ours.relu(ours.linear(hidden[-1])), dim=1).numpy()
+    assert np.allclose(got, expected, atol=1e-5)
