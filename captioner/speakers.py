@@ -57,7 +57,7 @@ class SpeakerOptions:
     min_window: float = 0.4  # speech islands shorter than this get no embedding of their own
     unit: float = 4.0  # seconds: speech is pooled into pieces this long at most before clustering
     threshold: float = 0.13  # cosine distance at which two clusters stay apart (average linkage)
-    min_speaker: float = 3.0  # seconds of speech a cluster needs to count as a speaker
+    min_speaker: float = 6.0  # seconds of speech a cluster needs to count as a speaker (3 s split jfk.flac in two)
     min_turn: float = 1.0  # seconds: a shorter run of one voice joins its neighbours
     bridge: float = 0.3  # join speech of one speaker across pauses shorter than this (seconds)
     refine: int = 3  # centroid refinement passes after clustering

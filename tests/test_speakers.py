@@ -229,3 +229,12 @@ def test_own_encoder_and_mel_filters_match_resemblyzer():
         _, (hidden, _) = ours.lstm(mels)
         got = torch.nn.functional.normalize(ours.relu(ours.linear(hidden[-1])), dim=1).numpy()
     assert np.allclose(got, expected, atol=1e-5)
+
+
+def test_one_real_voice_is_one_speaker():
+    """A real monologue must not be split: with the 3 s minimum it came out as two voices."""
+    from captioner.speakers import detect
+
+    turns = detect(real("jfk.flac"))
+    assert {t.speaker for t in turns} == {"S1"}
+    assert sum(t.end - t.start for t in turns) > 9.0
