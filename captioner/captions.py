@@ -14,6 +14,14 @@ Cue times stay tied to the words: a cue starts with its first word (up to
 up to `max_linger`, and is extended further only into free silence and only as
 far as `min_duration` and `target_cps` (or a lower `max_cps`) ask. Consecutive cues are either chained
 (no gap) or at least `min_gap` apart. All times are whole milliseconds.
+
+Speakers: a change of `Word.speaker` always starts a new cue, and that cue
+shows a label before its first line in the profile's `speaker_labels` style
+(captioner/cue_labels.py). The label is laid out as part of the first word (it
+never sits on a line of its own), so it counts toward line length and reading
+speed; if the cue still breaks the reading speed, a name gives way to ``>>``.
+Two short turns by different speakers that would each make a too-short or very
+short cue share one dialogue cue, a turn a line (`join_dialogues`).
 """
 from __future__ import annotations
 
@@ -22,6 +30,7 @@ import math
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 
+from captioner.cue_labels import change_labels, dialogue_labels, labelled, line_speakers
 from captioner.errors import CaptionerError
 from captioner.linebreak import (
     COST_DEFAULT,
@@ -34,7 +43,7 @@ from captioner.linebreak import (
     tokenize,
 )
 from captioner.model import Cue, CueTrack, Transcript, Word
-from captioner.qc import cue_issues
+from captioner.qc import cue_issues, cue_problems
 from captioner.rules import Profile, RuleIssue, get_profile, is_unspaced
 
 INF = float("inf")
@@ -52,6 +61,7 @@ INNER_PAUSE_PER_S = 3.0
 OVER_TARGET_COST = 0.3  # per character/s above target_cps
 FILL_COST = 3.0  # times (1 - fill)^2: convex, so a long sentence is split into even cues
 SPILL_COST = 6.0  # a cue that finishes one sentence, starts another and cuts it off
+DIALOGUE_SHORT_SECONDS = 1.25  # a turn whose own cue is on screen less than this is short
 
 
 @dataclasses.dataclass
@@ -93,11 +103,14 @@ def segment(
     words: Sequence[Word],
     profile: Profile,
     boundaries: Iterable[float] = (),
+    previous_speaker: str | None = None,
 ) -> tuple[list[Cue], list[RuleIssue]]:
     """Cut timed words into cues that obey `profile`; issues name any cue that cannot.
 
     `boundaries` are times (chapter starts, speaker turns) that no cue may straddle;
-    a change of `Word.speaker` also starts a new cue. Words are expected in time
+    a change of `Word.speaker` also starts a new cue, labelled as the profile's
+    `speaker_labels` says. `previous_speaker` is who spoke just before these words
+    (a label is shown only where the speaker changes). Words are expected in time
     order (a start earlier than the previous word's is moved up to it); words with
     empty text are dropped, words holding spaces are split into parts. The
     language comes from `profile.language` (None: English).
@@ -106,18 +119,56 @@ def segment(
     if not words:
         return [], []
     tm = _Timing.of(profile)
-    speech = _Speech.prepare(words, profile.language or "en", boundaries)
-    spans = _best_spans(speech, profile, tm)
-    cues = _timed_cues(speech, spans, profile, tm)
-    issues = _explain(cue_issues(cues, profile), spans, speech.texts)
+    language = profile.language or "en"
+    options = _label_options(words, profile, previous_speaker)
+    choice = [0] * len(words)
+    while True:
+        labels = [opts[c] if opts else "" for opts, c in zip(options, choice)]
+        speech = _Speech.prepare(words, language, boundaries, labels)
+        spans = _best_spans(speech, profile, tm)
+        cues = _timed_cues(speech, spans, profile, tm)
+        cues, groups = join_dialogues(cues, profile, boundaries, previous_speaker,
+                                      speech_ends=[speech.e[j - 1] / 1000 for _, j in spans])
+        cue_spans = [(spans[g[0]][0], spans[g[-1]][1]) for g in groups]
+        issues = cue_issues(cues, profile)
+        shorter = False
+        for issue in issues:  # a name that makes its cue too fast to read gives way to a shorter label
+            first = cue_spans[issue.cue_index][0]
+            if issue.rule in ("max_cps", "min_duration") and labels[first] and choice[first] + 1 < len(options[first]):
+                choice[first] += 1
+                shorter = True
+        if not shorter:
+            break
+    issues = _explain(issues, cue_spans, speech)
     return cues, issues
+
+
+def _label_options(words: list[Word], profile: Profile, previous_speaker: str | None) -> list[list[str]]:
+    """Per word: the labels it may show, best first; empty where the speaker does not change
+    (or no label fits on a line with the word)."""
+    options = []
+    before = previous_speaker
+    for w in words:
+        if w.speaker is not None and w.speaker != before:
+            candidates = change_labels(w.speaker, profile.speaker_labels)
+            options.append([x for x in candidates if len(x) + 1 + len(w.text) <= profile.max_chars_per_line])
+        else:
+            options.append([])
+        before = w.speaker
+    return options
 
 
 @dataclasses.dataclass
 class _Speech:
-    """Words ready for segmentation: times in ms, blocks no cue may leave, text measures."""
+    """Words ready for segmentation: times in ms, blocks no cue may leave, text measures.
+
+    `texts` are the words as laid out: a word that starts a speaker's turn carries its
+    label glued to it ("MARIA: Good"), so that the label is measured and never left
+    alone on a line; `spoken` are the words alone."""
 
     texts: list[str]
+    spoken: list[str]
+    labels: list[str]  # label glued to each word, "" for none
     speakers: list[str | None]
     s: list[int]  # start, ms, never before the previous word's start
     e: list[int]  # end, ms, never before the start
@@ -134,15 +185,18 @@ class _Speech:
     language: str
 
     @classmethod
-    def prepare(cls, words: list[Word], language: str, boundaries: Iterable[float]) -> "_Speech":
+    def prepare(cls, words: list[Word], language: str, boundaries: Iterable[float],
+                labels: list[str] | None = None) -> "_Speech":
         n = len(words)
-        texts = [w.text for w in words]
+        spoken = [w.text for w in words]
+        labels = labels or [""] * n
+        texts = [labelled(label, text) for label, text in zip(labels, spoken)]
         s = [0] * n
         e = [0] * n
         previous_start = -(10**12)
         for i, w in enumerate(words):
-            s[i] = max(_ms(w.start, f"word {i + 1} ({texts[i]!r})"), previous_start)
-            e[i] = max(_ms(w.end, f"word {i + 1} ({texts[i]!r})"), s[i])
+            s[i] = max(_ms(w.start, f"word {i + 1} ({spoken[i]!r})"), previous_start)
+            e[i] = max(_ms(w.end, f"word {i + 1} ({spoken[i]!r})"), s[i])
             previous_start = s[i]
         hard_times = sorted({_ms(b, "a boundary") for b in boundaries})
 
@@ -160,7 +214,7 @@ class _Speech:
                 block_start[i] = block_start[i - 1]
             block_of[i] = len(block_lo) - 1
 
-        seps = separators(texts, language)
+        seps = separators(spoken, language)
         sep_len = [0 if block_start[i] == i else len(seps[i]) for i in range(n)]
         lengths = [len(t) for t in texts]
         prefix = [0] * (n + 1)
@@ -168,6 +222,8 @@ class _Speech:
             prefix[i + 1] = prefix[i] + lengths[i] + sep_len[i]
         return cls(
             texts=texts,
+            spoken=spoken,
+            labels=labels,
             speakers=[w.speaker for w in words],
             s=s,
             e=e,
@@ -179,8 +235,8 @@ class _Speech:
             sep_len=sep_len,
             lengths=lengths,
             prefix=prefix,
-            ling=boundary_costs(texts, language),
-            ends=[_ends_sentence(t) for t in texts],
+            ling=boundary_costs(spoken, language),
+            ends=[_ends_sentence(t) for t in spoken],
             language=language,
         )
 
@@ -193,7 +249,7 @@ class _Speech:
         n = len(self.texts)
         s, e = self.s, self.e
         ms_per_char = 220 if is_unspaced(self.language) else 90
-        excess = [max(0, (e[i] - s[i]) - (150 + ms_per_char * self.lengths[i])) for i in range(n)]
+        excess = [max(0, (e[i] - s[i]) - (150 + ms_per_char * len(self.spoken[i]))) for i in range(n)]
         pause = [0] * (n + 1)
         heard = [False] * (n + 1)
         for k in range(1, n):
@@ -428,7 +484,11 @@ def _timed_cues(sp: _Speech, spans: list[tuple[int, int]], profile: Profile, tm:
             if target < start:
                 start = target
                 end = choose_end(start)
-        cues.append(Cue(start=start / 1000, end=end / 1000, lines=lines, speaker=sp.speakers[i]))
+        label = sp.labels[i]
+        if label:  # laid out glued to the first word: "MARIA: Good ..."
+            lines[0] = lines[0][len(label) + 1:]
+        cues.append(Cue(start=start / 1000, end=end / 1000, lines=lines, speaker=sp.speakers[i],
+                        labels=[label] if label else []))
         prev_end = end
     return cues
 
@@ -448,15 +508,119 @@ def _layout(sp: _Speech, i: int, j: int, profile: Profile) -> list[str]:
     return lines_from_breaks(tokens, local_seps, result[1])
 
 
-def _explain(issues: list[RuleIssue], spans: list[tuple[int, int]], texts: list[str]) -> list[RuleIssue]:
+def _explain(issues: list[RuleIssue], spans: list[tuple[int, int]], sp: _Speech) -> list[RuleIssue]:
     """Say why the segmenter could not avoid each broken rule."""
     for issue in issues:
         i, j = spans[issue.cue_index]
         if issue.rule == "max_chars_per_line" and j - i == 1:
-            issue.detail += f" (the word {texts[i]!r} alone is longer than a line)"
+            issue.detail += f" (the word {sp.spoken[i]!r} alone is longer than a line)"
         elif issue.rule in ("max_cps", "min_duration"):
             issue.detail += " (the speech around it is faster than any legal cue allows)"
     return issues
+
+
+def join_dialogues(
+    cues: list[Cue],
+    profile: Profile,
+    boundaries: Iterable[float] = (),
+    previous_speaker: str | None = None,
+    speech_ends: Sequence[float] | None = None,
+    extend: bool = True,
+) -> tuple[list[Cue], list[list[int]]]:
+    """Two short turns by different speakers in one dialogue cue, a turn a line (Netflix SDH).
+
+    Cues `a`, `b` are joined when each is a speaker's whole turn (the cue before `a`
+    and the one after `b` are other speakers'), each turn is short (its cue breaks a
+    rule, is on screen under DIALOGUE_SHORT_SECONDS, or holds under
+    SHORT_CUE_FRACTION of a line), the pause between them is under the profile's
+    pause threshold, each turn fits one line with its dialogue label, no boundary
+    falls between them, and the joined cue obeys every rule. With the ``name`` style
+    the lines keep the names ("- MARIA: ..."); plain hyphens are used only when the
+    names would break a rule and a turn breaks one on its own. The joined cue runs
+    from `a`'s start to `b`'s end, or later into free time when reading needs it
+    (never past the next cue, a boundary, or `speech_ends[b]` plus `max_linger`
+    unless reading needs it); with `extend` False it ends exactly where `b` did.
+    Returns the cues and, per cue, the input indices it holds.
+    """
+    cuts = sorted(float(b) for b in boundaries)
+    style = profile.speaker_labels
+    joiner = "" if is_unspaced(profile.language) else " "
+    short_chars = SHORT_CUE_FRACTION * profile.max_chars_per_line
+    out: list[Cue] = []
+    groups: list[list[int]] = []
+    k = 0
+    while k < len(cues):
+        joined = None
+        if k + 1 < len(cues) and profile.max_lines >= 2:
+            before = (line_speakers(out[-1]) or [out[-1].speaker])[-1] if out else previous_speaker
+            after = (line_speakers(cues[k + 2]) or [cues[k + 2].speaker])[0] if k + 2 < len(cues) else None
+            joined = _dialogue(cues[k], cues[k + 1], before, after, cues[k + 2].start if k + 2 < len(cues) else None,
+                               speech_ends[k + 1] if speech_ends is not None else None,
+                               profile, style, joiner, short_chars, cuts, extend)
+        if joined is not None:
+            out.append(joined)
+            groups.append([k, k + 1])
+            k += 2
+        else:
+            out.append(cues[k])
+            groups.append([k])
+            k += 1
+    return out, groups
+
+
+def _dialogue(a: Cue, b: Cue, before: str | None, after: str | None, next_start: float | None,
+              speech_end: float | None, profile: Profile, style: str, joiner: str, short_chars: float,
+              cuts: list[float], extend: bool) -> Cue | None:
+    if a.speakers or b.speakers or a.speaker is None or b.speaker is None or a.speaker == b.speaker:
+        return None
+    if before == a.speaker or after == b.speaker:
+        return None  # not whole turns
+    if b.start - a.end > profile.pause_threshold + 1e-9:
+        return None
+    broken = [bool(cue_problems(c, profile)) for c in (a, b)]
+
+    def short(cue: Cue) -> bool:
+        speech = profile.reading_chars([joiner.join(cue.lines)])
+        return cue.duration < DIALOGUE_SHORT_SECONDS or speech < short_chars
+
+    if not all(bad or short(c) for bad, c in zip(broken, (a, b))):
+        return None
+    texts = [joiner.join(line.strip() for line in c.lines) for c in (a, b)]
+    options = list(zip(dialogue_labels(a.speaker, style), dialogue_labels(b.speaker, style)))
+    # Names are kept ("- MARIA: ...") unless the cue cannot obey the rules with them;
+    # then plain hyphens, but only to mend turns that break a rule on their own.
+    for level, labels in enumerate(options):
+        if level and not any(broken):
+            break
+        if any(len(label) + 1 + len(text) > profile.max_chars_per_line for label, text in zip(labels, texts)):
+            continue
+        cue = _timed_dialogue(a, b, texts, list(labels), next_start, speech_end, profile, cuts, extend)
+        if not any(cue.start + 1e-6 < t < cue.end - 1e-6 for t in cuts) and not cue_problems(cue, profile):
+            return cue
+    return None
+
+
+def _timed_dialogue(a: Cue, b: Cue, texts: list[str], labels: list[str], next_start: float | None,
+                    speech_end: float | None, profile: Profile, cuts: list[float], extend: bool) -> Cue:
+    """From `a`'s start to `b`'s end, or on into free time as far as reading needs."""
+    cue = Cue(a.start, b.end, texts, speaker=a.speaker, speakers=[a.speaker, b.speaker], labels=labels)
+    chars = profile.reading_chars([labelled(x, t) for x, t in zip(labels, texts)])
+    need = max(profile.min_duration, chars / min(profile.target_cps, profile.max_cps))
+    latest = min(a.start + need, a.start + profile.max_duration)
+    if next_start is not None:
+        latest = min(latest, next_start - profile.min_gap)
+    for t in cuts:
+        if t > b.start + 1e-6:
+            latest = min(latest, t)
+            break
+    cue.end = max(b.end, math.floor(latest * 1000 + 1e-6) / 1000) if extend else b.end
+    if speech_end is not None:  # no longer than its speech plus linger, or what reading needs
+        cap = max(speech_end + profile.max_linger, min(a.start + need, a.start + profile.max_duration))
+        cue.end = max(min(cue.end, math.floor(cap * 1000 + 1e-6) / 1000), a.start)
+        if next_start is not None and 1e-6 < next_start - cue.end < profile.min_gap - 1e-6:
+            cue.end = (next_start if next_start <= cap + profile.min_gap
+                       else math.floor((next_start - profile.min_gap) * 1000 + 1e-6) / 1000)
+    return cue
 
 
 def layout_text_in_span(
@@ -466,11 +630,14 @@ def layout_text_in_span(
     profile: Profile,
     language: str | None = None,
     boundaries: Iterable[float] = (),
+    speaker: str | None = None,
+    previous_speaker: str | None = None,
 ) -> list[Cue]:
     """Cut untimed text (e.g. a translated sentence) into cues inside [start, end].
 
     Words get times in proportion to their characters; cues then follow the same
     rules and costs as `segment`, never leaving the span or straddling `boundaries`.
+    The text is `speaker`'s; the first cue is labelled when `previous_speaker` differs.
     """
     if language is not None and language != profile.language:
         profile = dataclasses.replace(profile, language=language)
@@ -485,8 +652,8 @@ def layout_text_in_span(
     for token, weight in zip(tokens, weights):
         t0 = start + span * acc / total
         acc += weight
-        words.append(Word(text=token, start=t0, end=start + span * acc / total))
-    cues, _ = segment(words, profile, [*boundaries, start, end])
+        words.append(Word(text=token, start=t0, end=start + span * acc / total, speaker=speaker))
+    cues, _ = segment(words, profile, [*boundaries, start, end], previous_speaker)
     return cues
 
 

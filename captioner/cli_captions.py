@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from captioner.captions import make_captions
+from captioner.cue_labels import LABEL_STYLES
 from captioner.errors import CaptionerError, InputFileError
 from captioner.fileio import write_text_atomic
 from captioner.formats import read_captions
@@ -22,7 +23,7 @@ _LANGUAGE_TAG = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 
 
 def rule_options(command):
-    """The reading-rule flags: --profile and the overrides of its numbers."""
+    """The reading-rule flags: --profile, the overrides of its numbers, --speaker-labels."""
     options = [
         click.option(
             "--profile",
@@ -47,6 +48,13 @@ def rule_options(command):
             "--min-gap",
             type=click.FloatRange(min=0),
             help="Smallest gap between cues that are not chained, seconds.",
+        ),
+        click.option(
+            "--speaker-labels",
+            type=click.Choice(LABEL_STYLES, case_sensitive=False),
+            default=None,
+            help="How captions show a change of speaker: name (MARIA FERNÁNDEZ: at each change; "
+            "default), chevrons (>>) or none. Labels count toward line length and reading speed.",
         ),
     ]
     for option in reversed(options):
@@ -160,7 +168,7 @@ def captions_command(transcript_json: Path, out: Path | None, **rule_flags):
         outputs = {
             folder / f"{base}.srt": write_srt(track.cues, transcript.language),
             folder / f"{base}.vtt": write_vtt(track.cues, transcript.language),
-            folder / f"{base}.txt": write_text(transcript),
+            folder / f"{base}.txt": write_text(transcript, label_style=profile.speaker_labels),
         }
         for path, text in outputs.items():
             write_text_atomic(path, text)

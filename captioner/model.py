@@ -96,8 +96,13 @@ class Transcript:
 class Cue:
     start: float
     end: float
-    lines: list[str]
-    speaker: str | None = None
+    lines: list[str]  # the words said, one string a line; no speaker labels
+    speaker: str | None = None  # who speaks (a dialogue cue: who speaks its first line)
+    # A dialogue cue (two speakers' turns, one a line): the speaker of each line; else empty.
+    speakers: list[str] = field(default_factory=list)
+    # What is shown before each line ("MARIA FERNÁNDEZ:", ">>", "-", "- MARIA:"; "" for nothing);
+    # may be shorter than `lines`. See captioner/cue_labels.py.
+    labels: list[str] = field(default_factory=list)
 
     @property
     def text(self) -> str:

@@ -288,7 +288,7 @@ def run_one(media_path: Path, options: RunOptions, reporter: Reporter | None = N
         report["agenda_warnings"] = agenda_warnings
         report["translations"] = translations
         report["errors"] = errors
-        files = write_outputs(folder, stem, transcript, tracks, report)
+        files = write_outputs(folder, stem, transcript, tracks, report, profile.speaker_labels)
         write_text_atomic(folder / "report.json", json.dumps(report, ensure_ascii=False, indent=1))
         if options.replay:
             files += build_page(folder, stem, transcript, tracks, media_path, glossary, report, options)
@@ -388,7 +388,7 @@ def correction_summary(transcript: Transcript) -> dict:
 
 
 def write_outputs(folder: Path, stem: str, transcript: Transcript, tracks: dict[str, CueTrack],
-                  report: dict) -> list[Path]:
+                  report: dict, label_style: str) -> list[Path]:
     written: list[Path] = []
 
     def put(name: str, text: str) -> None:
@@ -400,7 +400,7 @@ def write_outputs(folder: Path, stem: str, transcript: Transcript, tracks: dict[
     for lang, track in tracks.items():
         put(f"{stem}.{lang}.srt", write_srt(track.cues, language=lang))
         put(f"{stem}.{lang}.vtt", write_vtt(track.cues, language=lang))
-        put(f"{stem}.{lang}.txt", write_text(transcript, track.cues, language=lang))
+        put(f"{stem}.{lang}.txt", write_text(transcript, track.cues, language=lang, label_style=label_style))
     if transcript.chapters:
         put(f"{stem}.chapters.vtt", write_chapters_vtt(transcript.chapters))
         text, warnings = write_chapters_txt(transcript.chapters, transcript.duration)

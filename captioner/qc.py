@@ -1,8 +1,14 @@
-"""Caption quality control: the reading rules of a Profile applied to any list of cues."""
+"""Caption quality control: the reading rules of a Profile applied to any list of cues.
+
+Rules apply to what a viewer sees: speaker labels and dialogue hyphens count
+as text (a cue read from a file has them in its lines; one of ours keeps them in
+`Cue.labels`), direction marks do not.
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from captioner.cue_labels import shown_lines
 from captioner.model import Cue
 from captioner.rules import RULES, Profile, RuleIssue
 
@@ -18,9 +24,14 @@ def visible(line: str) -> str:
     return line.translate(_INVISIBLE)
 
 
+def screen_lines(cue: Cue) -> list[str]:
+    """The lines as they take room on screen: with their labels, without direction marks."""
+    return [visible(line) for line in shown_lines(cue)]
+
+
 def cue_stats(cue: Cue, profile: Profile) -> tuple[int, float, int]:
     """(reading characters, characters per second, longest line) of one cue."""
-    lines = [visible(line) for line in cue.lines]
+    lines = screen_lines(cue)
     chars = profile.reading_chars(lines)
     duration = cue.end - cue.start
     cps = chars / duration if duration > 0 else float("inf") if chars else 0.0
@@ -31,7 +42,7 @@ def cue_stats(cue: Cue, profile: Profile) -> tuple[int, float, int]:
 def cue_problems(cue: Cue, profile: Profile) -> list[tuple[str, str]]:
     """Every rule one cue breaks on its own, as (rule, detail)."""
     problems = []
-    lines = [visible(line) for line in cue.lines]
+    lines = screen_lines(cue)
     chars, cps, longest = cue_stats(cue, profile)
     duration = cue.end - cue.start
     if not any(line.strip() for line in lines):
@@ -150,6 +161,7 @@ class QCReport:
                 "min_duration": round(p.min_duration, 4),
                 "max_duration": p.max_duration,
                 "min_gap": round(p.min_gap, 4),
+                "speaker_labels": p.speaker_labels,
             },
             "ok": self.ok,
             **self.summary(),

@@ -17,12 +17,17 @@ Profiles
 
 ``get_profile(name, language, **overrides)`` picks one and applies overrides;
 ``profile_for_language(lang)`` gives the default profile for a language.
+
+Every profile also says how a change of speaker is shown (``speaker_labels``:
+``name`` by default, ``chevrons`` or ``none``; see captioner/cue_labels.py). A
+visible label counts toward line length and reading speed like any text.
 """
 from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
 
+from captioner.cue_labels import DEFAULT_LABEL_STYLE, LABEL_STYLES
 from captioner.errors import CaptionerError
 
 # Languages written without spaces between words: text is joined and broken by character.
@@ -62,6 +67,7 @@ class Profile:
     max_linger: float = 0.5  # a cue may stay up this long after its last word (more only for min_duration/reading speed)
     pause_threshold: float = 0.5  # silence between words at which a cue should end
     count_spaces_and_punctuation: bool = True  # for reading speed
+    speaker_labels: str = DEFAULT_LABEL_STYLE  # how a speaker change is shown: name, chevrons or none
 
     def __post_init__(self) -> None:
         problems = []
@@ -75,6 +81,8 @@ class Profile:
         for name in ("min_duration", "min_gap", "sync_lead", "max_linger", "pause_threshold"):
             if not getattr(self, name) >= 0:
                 problems.append(f"{name} must not be negative (got {getattr(self, name)})")
+        if self.speaker_labels not in LABEL_STYLES:
+            problems.append(f"speaker_labels must be one of {', '.join(LABEL_STYLES)} (got {self.speaker_labels!r})")
         if self.max_duration < self.min_duration:
             problems.append(
                 f"max_duration ({self.max_duration} s) is shorter than min_duration ({self.min_duration} s)"
@@ -134,6 +142,7 @@ CLI_OVERRIDES = {
     "min_duration": "min_duration",
     "max_duration": "max_duration",
     "min_gap": "min_gap",
+    "speaker_labels": "speaker_labels",
 }
 
 

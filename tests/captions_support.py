@@ -52,10 +52,17 @@ def cue_word_spans(cues: list[Cue], words: list[Word]) -> list[tuple[int, int]]:
     return spans
 
 
+def on_screen(cue: Cue) -> list[str]:
+    """The lines a viewer sees: each after its speaker label or dialogue hyphen (written here
+    again rather than taken from captioner.cue_labels)."""
+    labels = list(cue.labels) + [""] * (len(cue.lines) - len(cue.labels))
+    return [f"{label} {line}" if label else line for label, line in zip(labels, cue.lines)]
+
+
 def allowed_end(cue: Cue, words: list[Word], profile: Profile) -> float:
     """The latest end a cue of these words may have: linger after its speech, or what min duration
     and the target reading speed need, plus at most one minimal gap when chained to the next cue."""
     speech_end = max(w.end for w in words)  # ASR times may overlap: an earlier word can end last
-    chars = profile.reading_chars(cue.lines)
+    chars = profile.reading_chars(on_screen(cue))
     need = max(profile.min_duration, chars / min(profile.target_cps, profile.max_cps))
     return max(speech_end + profile.max_linger, min(cue.start + need, cue.start + profile.max_duration)) + profile.min_gap

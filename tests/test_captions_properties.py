@@ -1,15 +1,17 @@
 """Property-based tests of the segmenter: for any timed words, every cue obeys every rule or an
-issue names the cue and the rule; words are kept in order exactly once; times stay tied to speech."""
+issue names the cue and the rule; words are kept in order exactly once; times stay tied to speech;
+a speaker change always starts a cue (or a dialogue line) and is labelled exactly there."""
 import math
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from captioner.captions import segment
+from captioner.cue_labels import LABEL_STYLES
 from captioner.model import Word
 from captioner.rules import Profile, get_profile
 
-from captions_support import allowed_end, cue_word_spans, tokens_of_cues, tokens_of_words
+from captions_support import allowed_end, cue_word_spans, on_screen, tokens_of_cues, tokens_of_words
 
 MS = 0.0011  # caption times are whole milliseconds
 
@@ -19,6 +21,7 @@ VOCABULARY = (
     "Accra Initiative Western Balkans questions answers thank you very much today".split()
 )
 PUNCTUATION = ["", "", "", "", ",", ".", "?", "!", ";", ":"]
+SPEAKERS = [None, "Ana", "Ben", "María José Fernández-López", "Speaker 1", "عمر الفاروق"]
 
 
 def independent_violations(cues, profile: Profile) -> set[tuple[int, str]]:
@@ -26,10 +29,11 @@ def independent_violations(cues, profile: Profile) -> set[tuple[int, str]]:
     found = set()
     for k, cue in enumerate(cues):
         duration = cue.end - cue.start
-        chars = sum(len(line) for line in cue.lines)
-        if not any(line.strip() for line in cue.lines):
+        lines = on_screen(cue)
+        chars = sum(len(line) for line in lines)
+        if not any(line.strip() for line in lines):
             found.add((k, "empty_text"))
-        if any(len(line) > profile.max_chars_per_line for line in cue.lines):
+        if any(len(line) > profile.max_chars_per_line for line in lines):
             found.add((k, "max_chars_per_line"))
         if len(cue.lines) > profile.max_lines:
             found.add((k, "max_lines"))
@@ -66,15 +70,57 @@ def check_segmentation(words, profile, boundaries, cues, issues):
         assert b.start >= a.end - 1e-9
     # tied to the words: no early start beyond the lead, no late end beyond linger / reading needs
     spoken = [w for w in words if w.text.strip()]
+    token_speakers = [w.speaker for w in spoken for _ in w.text.split()]
+    t = 0
     for cue, (i, j) in zip(cues, cue_word_spans(cues, words)):
         assert cue.start >= spoken[i].start - profile.sync_lead - MS
         assert cue.end <= allowed_end(cue, spoken[i:j], profile) + MS
         assert cue.speaker == spoken[i].speaker
-        assert all(w.speaker == cue.speaker for w in spoken[i:j])
+        # each line is one speaker's: a speaker change starts a new cue or a dialogue line
+        line_speakers = cue.speakers or [cue.speaker] * len(cue.lines)
+        shown = [who for line, who in zip(cue.lines, line_speakers) for _ in line.split()]
+        assert token_speakers[t:t + len(shown)] == shown
+        t += len(shown)
+    check_labels(cues, profile)
     # no cue straddles a boundary
     for b in boundaries:
         for cue in cues:
             assert not (cue.start < b - MS and cue.end > b + MS), (b, cue)
+
+
+def check_labels(cues, profile: Profile, previous=None):
+    """Labels exactly where the speaker changes, in the profile's style; dialogue cues well formed."""
+    style = profile.speaker_labels
+    after_dialogue = False
+    for cue in cues:
+        if after_dialogue:  # a dialogue cue holds whole turns: its last speaker does not go on
+            assert (cue.speakers or [cue.speaker])[0] != previous, cue
+        after_dialogue = bool(cue.speakers)
+        if cue.speakers:  # a dialogue cue: two whole turns of two speakers, a hyphen (or >>) a line
+            assert len(cue.lines) == len(cue.speakers) == len(cue.labels) == 2
+            assert None not in cue.speakers and cue.speakers[0] != cue.speakers[1]
+            assert cue.speakers[0] != previous  # whole turns: the first line starts one
+            for who, label in zip(cue.speakers, cue.labels):
+                name = " ".join(who.split()).upper()
+                expected = {"name": (f"- {name}:", "-"), "chevrons": (">>",), "none": ("-",)}[style]
+                assert label in expected, (style, label)
+            assert all(len(line) <= profile.max_chars_per_line for line in on_screen(cue))
+            previous = cue.speakers[-1]
+            continue
+        change = cue.speaker is not None and cue.speaker != previous
+        label = cue.labels[0] if cue.labels else ""
+        assert len(cue.labels) <= 1
+        if not change or style == "none":
+            assert label == "", (previous, cue)
+        else:
+            name = " ".join(cue.speaker.split()).upper()
+            allowed = (f"{name}:", ">>") if style == "name" else (">>",)
+            first = cue.lines[0].split()[0] if cue.lines and cue.lines[0].split() else ""
+            if label:
+                assert label in allowed, (label, cue)
+            else:  # only when not even ">>" fits on a line with the first word
+                assert len(first) + 3 > profile.max_chars_per_line, cue
+        previous = cue.speaker
 
 
 @st.composite
@@ -94,7 +140,7 @@ def adversarial_words(draw):
         t += draw(st.one_of(st.just(0.0), st.floats(0, 0.12), st.floats(0, 4)))
         duration = draw(st.one_of(st.just(0.0), st.floats(0, 0.05), st.floats(0.05, 2.5)))
         if draw(st.integers(0, 9)) == 0:
-            speaker = draw(st.sampled_from([None, "Ana", "Ben"]))
+            speaker = draw(st.sampled_from(SPEAKERS))
         start = round(t, 3)
         words.append(Word(text=text, start=start, end=round(t + duration, 3), speaker=speaker))
         # sometimes the next word starts before this one ends (overlapping ASR times)
@@ -104,12 +150,14 @@ def adversarial_words(draw):
 
 @st.composite
 def any_profile(draw):
+    labels = draw(st.sampled_from(LABEL_STYLES))
     if draw(st.booleans()):
-        return get_profile(draw(st.sampled_from(["netflix-en", "bbc", "cjk"])), "en")
+        return get_profile(draw(st.sampled_from(["netflix-en", "bbc", "cjk"])), "en", speaker_labels=labels)
     min_duration = draw(st.floats(0, 2))
     return get_profile(
         "netflix-en",
         "en",
+        speaker_labels=labels,
         max_chars=draw(st.integers(8, 50)),
         max_lines=draw(st.integers(1, 3)),
         max_cps=draw(st.floats(5, 30)),
@@ -138,7 +186,7 @@ def realistic_speech(draw):
     boundaries = []
     t = draw(st.floats(0, 3))
     for turn in range(draw(st.integers(1, 4))):
-        speaker = draw(st.sampled_from(["Ana", "Ben", None]))
+        speaker = draw(st.sampled_from(SPEAKERS))
         if turn and draw(st.booleans()):
             boundaries.append(round(t, 3))
         for position in range(draw(st.integers(6, 45))):
@@ -151,10 +199,10 @@ def realistic_speech(draw):
 
 
 @settings(max_examples=150, deadline=None)
-@given(speech=realistic_speech())
-def test_realistic_speech_gives_only_legal_cues(speech):
+@given(speech=realistic_speech(), labels=st.sampled_from(LABEL_STYLES))
+def test_realistic_speech_gives_only_legal_cues(speech, labels):
     words, boundaries = speech
-    profile = get_profile("netflix-en", "en")
+    profile = get_profile("netflix-en", "en", speaker_labels=labels)
     cues, issues = segment(words, profile, boundaries)
     check_segmentation(words, profile, boundaries, cues, issues)
     assert issues == []
@@ -210,3 +258,35 @@ def test_chinese_words_are_kept_whole_and_in_order(chunks):
     named = {(i.cue_index, i.rule) for i in issues}
     assert independent_violations(cues, profile) <= named
     assert all(len(line) <= 16 for c in cues for line in c.lines) or any(i.rule == "max_chars_per_line" for i in issues)
+
+
+@st.composite
+def quick_exchanges(draw):
+    """Short turns (one to five words) of speakers answering each other at a human pace."""
+    words = []
+    boundaries = []
+    t = draw(st.floats(0, 3))
+    speaker = None
+    for turn in range(draw(st.integers(2, 8))):
+        speaker = draw(st.sampled_from([s for s in SPEAKERS if s != speaker]))
+        if turn and draw(st.integers(0, 5)) == 0:
+            boundaries.append(round(t, 3))
+        for _ in range(draw(st.integers(1, 5))):
+            text = draw(st.sampled_from(VOCABULARY)) + draw(st.sampled_from(PUNCTUATION))
+            duration = (len(text) + 1) / draw(st.floats(10, 18))
+            words.append(Word(text=text, start=round(t, 3), end=round(t + duration, 3), speaker=speaker))
+            t += duration
+        t += draw(st.one_of(st.just(0.0), st.floats(0, 0.4), st.floats(0.4, 2)))
+    return words, boundaries
+
+
+@settings(max_examples=150, deadline=None)
+@given(speech=quick_exchanges(), labels=st.sampled_from(LABEL_STYLES))
+def test_quick_exchanges_give_legal_cues_dialogue_cues_or_named_issues(speech, labels):
+    words, boundaries = speech
+    profile = get_profile("netflix-en", "en", speaker_labels=labels)
+    cues, issues = segment(words, profile, boundaries)
+    check_segmentation(words, profile, boundaries, cues, issues)
+    for cue in cues:
+        if cue.speakers:  # a dialogue cue is only made when it obeys every rule
+            assert not any(i.cue_index == cues.index(cue) for i in issues)

@@ -12,6 +12,7 @@ import webvtt
 from click.testing import CliRunner
 
 from captioner.cli import main
+from captioner.cue_labels import shown_lines
 from captioner.formats.srt import read_srt
 from captioner.formats.vtt import read_vtt
 from captioner.pipeline import Reporter, RunOptions, run_one
@@ -54,9 +55,10 @@ def test_caption_files_read_back_by_independent_parsers(sample_out):
         assert abs(_vtt_seconds(v.start) - cue.start) < 0.0015 and abs(_vtt_seconds(v.end) - cue.end) < 0.0015
         assert abs(p.start.ordinal / 1000 - cue.start) < 0.0015 and abs(p.end.ordinal / 1000 - cue.end) < 0.0015
         assert abs(s.start.total_seconds() - cue.start) < 0.0015
-        assert v.text.splitlines() == cue.lines
-        assert p.text.splitlines() == cue.lines
-        assert s.content.splitlines() == cue.lines
+        shown = shown_lines(cue)  # the spoken words, with the speaker's name where the speaker changes
+        assert v.text.splitlines() == shown
+        assert p.text.splitlines() == shown
+        assert s.content.splitlines() == shown
 
 
 def _vtt_seconds(stamp: str) -> float:

@@ -1,8 +1,11 @@
 """SubRip (.srt) with pysrt.
 
+Speaker labels and dialogue hyphens (`Cue.labels`) are written as the start of
+their lines, as viewers see them: ``MARIA FERNÁNDEZ: Good morning``.
 In right-to-left languages (ar, he, fa, ur, ...) each line starts with U+200F
 (RIGHT-TO-LEFT MARK) so that players which lay lines out left-to-right still put
 leading and trailing punctuation on the correct side; readers drop the mark.
+A label comes after the mark, at the start of the text.
 """
 from __future__ import annotations
 
@@ -12,6 +15,7 @@ import re
 import pysrt
 
 from captioner.errors import InputFileError
+from captioner.cue_labels import shown_lines
 from captioner.formats import RLM
 from captioner.model import Cue
 from captioner.rules import is_rtl
@@ -30,7 +34,7 @@ def write_srt(cues: list[Cue], language: str | None = None) -> str:
     rtl = is_rtl(language)
     subs = pysrt.SubRipFile()
     for number, cue in enumerate(cues, start=1):
-        lines = [_safe_line(line) for line in cue.lines]
+        lines = [_safe_line(line) for line in shown_lines(cue)]
         lines = [line for line in lines if line]
         if rtl:
             lines = [RLM + line for line in lines]

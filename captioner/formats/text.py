@@ -4,7 +4,10 @@ A new paragraph starts after a pause longer than PARAGRAPH_PAUSE seconds, at a
 change of speaker, at a chapter start, and at the first sentence end once a
 paragraph has grown past PARAGRAPH_CHARS characters. Each chapter gets a heading
 line with its start time (chapters without speech too, so the outline is whole);
-a speaker's name starts each paragraph where the speaker changes.
+where the speaker changes (and after a chapter heading) the paragraph starts
+with a label in the caption style (`label_style`, as `Profile.speaker_labels`):
+``name`` gives ``Maria Fernández: ...`` (the name as written: a transcript is
+read, not watched), ``chevrons`` gives ``>> ...``, ``none`` nothing.
 """
 from __future__ import annotations
 
@@ -12,6 +15,8 @@ import textwrap
 from bisect import bisect_right
 from dataclasses import dataclass
 
+from captioner.cue_labels import CHEVRONS, DEFAULT_LABEL_STYLE, LABEL_STYLES, line_speakers
+from captioner.errors import CaptionerError
 from captioner.formats import timestamp
 from captioner.model import Cue, Transcript, Word
 from captioner.rules import is_unspaced
@@ -39,19 +44,42 @@ def _units(transcript: Transcript, cues: list[Cue] | None, sep: str) -> list[_Un
         ]
     units = []
     for cue in cues:
-        text = sep.join(line.strip() for line in cue.lines if line.strip())
-        if text:
-            units.append(_Unit(cue.start, cue.end, text, cue.speaker, Word(text, 0, 0).ends_sentence))
+        lines = [(line.strip(), who) for line, who in zip(cue.lines, line_speakers(cue)) if line.strip()]
+        runs: list[tuple[list[str], str | None]] = []  # consecutive lines of one speaker
+        for line, who in lines:
+            if runs and runs[-1][1] == who:
+                runs[-1][0].append(line)
+            else:
+                runs.append(([line], who))
+        total = sum(len(line) for line, _ in lines) or 1
+        t = cue.start
+        for texts, who in runs:  # a dialogue cue's time is shared out by characters
+            text = sep.join(texts)
+            end = t + cue.duration * sum(len(x) for x in texts) / total
+            units.append(_Unit(t, end, text, who, Word(text, 0, 0).ends_sentence))
+            t = end
     return units
+
+
+def _label(speaker: str, style: str) -> str:
+    if style == "name":
+        return f"{' '.join(speaker.split())}: "
+    if style == "chevrons":
+        return f"{CHEVRONS} "
+    return ""
 
 
 def _heading(title: str, start: float) -> str:
     return f"{' '.join(title.split())} [{timestamp(start)[:8]}]"
 
 
-def write_text(transcript: Transcript, cues: list[Cue] | None = None, language: str | None = None) -> str:
+def write_text(transcript: Transcript, cues: list[Cue] | None = None, language: str | None = None,
+               label_style: str = DEFAULT_LABEL_STYLE) -> str:
     """The transcript as paragraphs of text: from its words, or from `cues` (e.g. a
-    translation; `language` then says how to join them, default the transcript's)."""
+    translation; `language` then says how to join them, default the transcript's).
+    `label_style` ("name", "chevrons", "none") says how a speaker change is shown."""
+    if label_style not in LABEL_STYLES:
+        raise CaptionerError(f"unknown speaker label style {label_style!r}; use one of {', '.join(LABEL_STYLES)}")
     language = language or transcript.language
     sep = "" if is_unspaced(language) else " "
     units = _units(transcript, cues, sep)
@@ -88,7 +116,7 @@ def write_text(transcript: Transcript, cues: list[Cue] | None = None, language: 
             next_chapter = chapter_index
         text = unit.text
         if new_speaker or (unit.speaker is not None and not paragraph and new_chapter):
-            text = f"{unit.speaker}: {text}"
+            text = _label(unit.speaker, label_style) + text
             speaker_shown = unit.speaker
         paragraph.append(text)
         paragraph_chars += len(unit.text) + len(sep)

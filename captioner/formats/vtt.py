@@ -3,15 +3,21 @@
 Writing: a `WEBVTT` header, a blank line after every block, cue timings as
 `HH:MM:SS.mmm --> HH:MM:SS.mmm`, `&`, `<` and `>` escaped as `&amp;`, `&lt;`,
 `&gt;` (so no `-->` can appear in cue text), and a `<v Speaker>` voice span when a
-cue has a speaker. In right-to-left languages (ar, he, fa, ur, ...) each line
-starts with U+200F (RIGHT-TO-LEFT MARK) so that punctuation at the ends of a
-line is placed on the correct side; the reader drops the mark.
+cue has a speaker (a dialogue cue: one span a line, each its speaker's).
+Players differ in whether they show the voice's name, so the visible speaker
+label (`Cue.labels`: ``MARIA FERNÁNDEZ:``, ``>>``, a dialogue hyphen) is also
+written as text, exactly as in SRT: every player shows who speaks, and `qc`
+counts it like the rest of the line. In right-to-left languages (ar, he, fa,
+ur, ...) each line starts with U+200F (RIGHT-TO-LEFT MARK), before any label, so
+that punctuation at the ends of a line is placed on the correct side; the
+reader drops the mark, and gives a label it recognises back as `Cue.labels`.
 """
 from __future__ import annotations
 
 import html
 import re
 
+from captioner.cue_labels import line_speakers, shown_lines, split_label
 from captioner.errors import InputFileError
 from captioner.formats import RLM, timestamp
 from captioner.model import Cue
@@ -41,13 +47,17 @@ def write_vtt(cues: list[Cue], language: str | None = None) -> str:
     rtl = is_rtl(language)
     blocks = ["WEBVTT\n"]
     for number, cue in enumerate(cues, start=1):
-        lines = [escape_text(" ".join(line.split())) for line in cue.lines]
-        lines = [line for line in lines if line]
+        shown = [(escape_text(" ".join(line.split())), who) for line, who in zip(shown_lines(cue), line_speakers(cue))]
+        shown = [(line, who) for line, who in shown if line]
         if rtl:
-            lines = [RLM + line for line in lines]
-        if cue.speaker and lines:
-            lines[0] = f"<v {_escape_annotation(cue.speaker)}>" + lines[0]
-            lines[-1] += "</v>"
+            shown = [(RLM + line, who) for line, who in shown]
+        if cue.speakers:  # a dialogue cue: each line in its speaker's voice
+            lines = [f"<v {_escape_annotation(who)}>{line}</v>" if who else line for line, who in shown]
+        else:
+            lines = [line for line, _ in shown]
+            if cue.speaker and lines:
+                lines[0] = f"<v {_escape_annotation(cue.speaker)}>" + lines[0]
+                lines[-1] += "</v>"
         blocks.append(_cue_block(str(number), cue.start, cue.end, lines))
     return "\n".join(blocks)
 
@@ -57,17 +67,38 @@ def _seconds(h: str | None, m: str, s: str, frac: str | None) -> float:
     return int(h or 0) * 3600 + int(m) * 60 + int(s) + ms / 1000
 
 
-def _payload(lines: list[str]) -> tuple[list[str], str | None]:
+def _payload(lines: list[str]) -> tuple[list[str], str | None, list[str | None]]:
+    """Text lines, the cue's speaker (its first voice), and the voice each text line is in."""
     speaker = None
+    current = None
     text_lines = []
+    voices = []
     for line in lines:
         voice = _VOICE.search(line)
-        if voice and speaker is None:
-            speaker = html.unescape(voice.group(1)).strip() or None
+        if voice:
+            current = html.unescape(voice.group(1)).strip() or None
+            if speaker is None:
+                speaker = current
         clean = html.unescape(_TAG.sub("", line)).replace("\u00a0", " ").strip(_MARKS + " \t")
         if clean:
             text_lines.append(clean)
-    return text_lines, speaker
+            voices.append(current)
+    return text_lines, speaker, voices
+
+
+def _cue(start: float, end: float, payload: list[str]) -> Cue:
+    """A cue from its payload; labels we write (a name, >>, dialogue hyphens) go back to Cue.labels."""
+    lines, speaker, voices = _payload(payload)
+    dialogue = len(lines) > 1 and None not in voices and len(set(voices)) > 1
+    labels = []
+    for k, line in enumerate(lines):
+        if k and not dialogue:
+            break
+        label, lines[k] = split_label(line, voices[k], dialogue)
+        labels.append(label)
+    while labels and not labels[-1]:
+        labels.pop()
+    return Cue(start=start, end=end, lines=lines, speaker=speaker, speakers=voices if dialogue else [], labels=labels)
 
 
 def _is_block_keyword(line: str, word: str) -> bool:
@@ -113,8 +144,7 @@ def read_vtt(text: str) -> list[Cue]:
             skipped += 1
             continue
         g = timing.groups()
-        text_lines, speaker = _payload(payload)
-        cues.append(Cue(start=_seconds(*g[0:4]), end=_seconds(*g[4:8]), lines=text_lines, speaker=speaker))
+        cues.append(_cue(_seconds(*g[0:4]), _seconds(*g[4:8]), payload))
     if not cues and skipped:
         raise InputFileError(f"no readable cues: {skipped} cue block(s) with unreadable timings")
     return cues

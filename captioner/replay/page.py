@@ -13,6 +13,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from captioner.cue_labels import shown_lines
 from captioner.fileio import write_text_atomic
 from captioner.model import Cue, CueTrack, Transcript
 
@@ -59,7 +60,8 @@ def write_assets(folder: Path) -> list[Path]:
 def _cue_rows(cues: list[Cue]) -> list[list[Any]]:
     rows = []
     for cue in cues:
-        row: list[Any] = [round(cue.start, 3), round(cue.end, 3), "\n".join(cue.lines)]
+        # the lines as the caption files show them (with speaker labels), for file:// playback
+        row: list[Any] = [round(cue.start, 3), round(cue.end, 3), "\n".join(shown_lines(cue))]
         if cue.speaker:
             row.append(cue.speaker)
         rows.append(row)

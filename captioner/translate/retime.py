@@ -8,13 +8,19 @@ source cue may (at most `max_linger`, and never into the next sentence); then
 it is merged with an adjacent sentence of the same speaker and laid out over
 the two spans together. Text never starts before its sentence is spoken, never
 ends more than `max_linger` after it, and never crosses a chapter boundary.
+
+Speakers: every cue keeps its sentence's speaker, and the first cue of a
+speaker's turn shows the same label as the source (names are not translated),
+laid out with the text under the target's rules. Two short turns of different
+speakers may share a dialogue cue, as in the source (`captions.join_dialogues`).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..captions import layout_text_in_span
-from ..linebreak import boundary_costs, break_lines, join_tokens, tokenize
+from ..captions import join_dialogues, layout_text_in_span
+from ..cue_labels import change_labels, labelled
+from ..linebreak import boundary_costs, join_tokens, layout_tokens, lines_from_breaks, separators, tokenize
 from ..model import Cue
 from ..qc import cue_issues
 from ..rules import Profile
@@ -34,12 +40,14 @@ class Group:
     text: str
     speaker: str | None
     limit: float = 0.0  # latest end: `end` plus the silence it may linger into
+    previous_speaker: str | None = None  # who spoke before: the first cue is labelled when it differs
     cues: list[Cue] = field(default_factory=list)
     problems: int = 0
 
 
 def _cues_in(group: Group, end: float, profile: Profile, language: str, boundaries) -> tuple[list[Cue], int]:
-    cues = layout_text_in_span(group.text, group.start, end, profile, language, boundaries)
+    cues = layout_text_in_span(group.text, group.start, end, profile, language, boundaries,
+                               group.speaker, group.previous_speaker)
     for cue in cues:
         cue.speaker = group.speaker
         # layout keeps cues in the span; clamp float dust so the promise is exact
@@ -57,7 +65,8 @@ def _layout(group: Group, profile: Profile, language: str, boundaries) -> Group:
             group.cues, group.problems = cues, problems
     if group.problems:
         for end in (group.end, group.limit):
-            cues = even_cues(group.text, group.start, end, profile, language, boundaries)
+            cues = even_cues(group.text, group.start, end, profile, language, boundaries,
+                             group.speaker, group.previous_speaker)
             if cues is not None:
                 for cue in cues:
                     cue.speaker = group.speaker
@@ -66,24 +75,48 @@ def _layout(group: Group, profile: Profile, language: str, boundaries) -> Group:
     return group
 
 
-def even_cues(text: str, start: float, end: float, profile: Profile, language: str, boundaries=()) -> list[Cue] | None:
+def even_cues(text: str, start: float, end: float, profile: Profile, language: str, boundaries=(),
+              speaker: str | None = None, previous_speaker: str | None = None) -> list[Cue] | None:
     """Dense text: chained cues (no gaps to lose) of near-equal reading load, cut at good
     line-break points, time shared by characters over [start, end]. None when no such
-    layout meets every per-cue rule (or a chapter boundary falls inside the span)."""
+    layout meets every per-cue rule (or a chapter boundary falls inside the span).
+    The first cue shows `speaker`'s label when `previous_speaker` differs (a shorter
+    label when the name does not fit)."""
     if any(start + 1e-6 < b < end - 1e-6 for b in boundaries) or end <= start:
         return None
     tokens = tokenize(text, language)
     if not tokens:
         return None
+    labels = change_labels(speaker, profile.speaker_labels) if speaker != previous_speaker else []
+    for label in [x for x in labels if len(x) + 1 + len(tokens[0]) <= profile.max_chars_per_line] or [""]:
+        cues = _even_cues(tokens, label, start, end, profile, language)
+        if cues is not None:
+            return cues
+    return None
+
+
+def _even_cues(tokens: list[str], label: str, start: float, end: float, profile: Profile,
+               language: str) -> list[Cue] | None:
     costs = boundary_costs(tokens, language)
+    seps = separators(tokens, language)
+    shown = [labelled(label, tokens[0])] + tokens[1:]  # the label is laid out glued to the first word
     capacity = profile.max_chars_per_line * profile.max_lines
-    total = len(join_tokens(tokens, language))
+    total = len(join_tokens(tokens, language)) + (len(label) + 1 if label else 0)
     cache: dict[tuple[int, int], list[str] | None] = {}
+
+    def width(a: int, b: int) -> int:
+        return sum(len(shown[k]) + (len(seps[k]) if k > a else 0) for k in range(a, b))
 
     def lines(a: int, b: int) -> list[str] | None:
         if (a, b) not in cache:
-            chunk = join_tokens(tokens[a:b], language)
-            cache[(a, b)] = break_lines(chunk, profile, language) if len(chunk) <= capacity else None
+            found = None
+            if width(a, b) <= capacity:
+                local_seps = [""] + seps[a + 1:b]
+                result = layout_tokens([len(t) for t in shown[a:b]], [len(x) for x in local_seps],
+                                       [0.0] + costs[a + 1:b] + [0.0], profile.max_chars_per_line, profile.max_lines)
+                if result is not None:
+                    found = lines_from_breaks(shown[a:b], local_seps, result[1])
+            cache[(a, b)] = found
         return cache[(a, b)]
 
     for count in range(max(1, -(-total // capacity)), min(len(tokens), 8) + 1):
@@ -98,7 +131,7 @@ def even_cues(text: str, start: float, end: float, profile: Profile, language: s
                         continue
                     found = lines(i, j)
                     if found is None:
-                        if len(join_tokens(tokens[i:j], language)) > capacity:
+                        if width(i, j) > capacity:
                             break
                         continue
                     size = sum(len(x) for x in found)
@@ -113,7 +146,7 @@ def even_cues(text: str, start: float, end: float, profile: Profile, language: s
             cuts.append((i, j))
             j = i
         cuts.reverse()
-        chunks = [lines(i, j) for i, j in cuts]
+        chunks = [list(lines(i, j)) for i, j in cuts]
         weights = [max(1, profile.reading_chars(c)) for c in chunks]
         cues, t = [], start
         for chunk, weight in zip(chunks, weights):
@@ -121,6 +154,9 @@ def even_cues(text: str, start: float, end: float, profile: Profile, language: s
             cues.append(Cue(t, t1, chunk))
             t = t1
         cues[-1].end = end
+        if label:
+            cues[0].lines[0] = cues[0].lines[0][len(label) + 1:]
+            cues[0].labels = [label]
         if not cue_issues(cues, profile):
             return cues
     return None
@@ -137,7 +173,7 @@ def _can_merge(a: Group, b: Group, boundaries) -> bool:
 
 def _merged(a: Group, b: Group, joiner: str) -> Group:
     return Group(a.sentences + b.sentences, a.start, b.end, joiner.join(x for x in (a.text, b.text) if x),
-                 a.speaker, b.limit)
+                 a.speaker, b.limit, a.previous_speaker)
 
 
 def linger_limit(sentences: list[Sentence], index: int, profile: Profile, boundaries) -> float:
@@ -160,14 +196,19 @@ def layout_translations(
     profile: Profile,
     language: str,
     boundaries=(),
+    previous_speaker: str | None = None,
 ) -> tuple[list[Cue], list[Group]]:
-    """Cues for the translations; also the groups (which sentences each cue run covers)."""
+    """Cues for the translations; also the groups (which sentences each cue run covers).
+
+    `previous_speaker` is who spoke before the first sentence. The returned cues may
+    join two groups' cues in a dialogue cue; the groups list their cues before that."""
     boundaries = sorted(float(b) for b in boundaries)
     joiner = word_joiner(language)
     groups: list[Group] = []
     for index, (sentence, text) in enumerate(zip(sentences, translations)):
         limit = linger_limit(sentences, index, profile, boundaries)
-        group = _layout(Group([index], sentence.start, sentence.end, text.strip(), sentence.speaker, limit),
+        before = sentences[index - 1].speaker if index else previous_speaker
+        group = _layout(Group([index], sentence.start, sentence.end, text.strip(), sentence.speaker, limit, before),
                         profile, language, boundaries)
         if groups and (group.problems or groups[-1].problems) and _can_merge(groups[-1], group, boundaries):
             merged = _layout(_merged(groups[-1], group, joiner), profile, language, boundaries)
@@ -180,6 +221,7 @@ def layout_translations(
         if cues and group.cues:
             _settle_gap(cues[-1], group.cues[0], profile)
         cues.extend(group.cues)
+    cues, _ = join_dialogues(cues, profile, boundaries, previous_speaker, extend=False)
     return cues, groups
 
 

@@ -6,6 +6,10 @@ Sentences (not cue fragments) are translated, in one batch per language, with th
 glossary's renderings protected; each translation is laid back over its
 sentence's time span under the target language's reading rules. Reviewed texts
 (from `captioner review import`) replace machine translation for their sentences.
+
+Speakers: each sentence keeps the speaker of its source cues (a dialogue cue's
+lines are two speakers' turns and are translated apart), and the target cues show
+the same speaker labels as the source, in the profile's `speaker_labels` style.
 """
 from __future__ import annotations
 
@@ -15,7 +19,8 @@ from dataclasses import asdict
 from typing import Any, Iterable
 
 from ..errors import CaptionerError
-from ..model import CueTrack
+from ..cue_labels import line_speakers
+from ..model import Cue, CueTrack
 from ..rules import Profile, profile_for_language
 from .base import TranslationEngine, base_language
 from .protect import TermStats, translate_with_terms
@@ -73,7 +78,10 @@ def translate_track(
         raise CaptionerError(f"cannot translate {src} captions into {target_lang}: it is the same language")
     boundaries = sorted(float(b) for b in boundaries)
     profile = _target_profile(profile, target_lang)
-    sentences = sentences_from_cues(source.cues, src, boundaries)
+    turns, origin = speaker_turn_cues(source.cues)
+    sentences = sentences_from_cues(turns, src, boundaries)
+    for s in sentences:  # indices of the source track's cues
+        s.cues = list(dict.fromkeys(origin[c] for c in s.cues))
     units = [TranslationUnit(key=unit_key(s.text, s.start, s.end), source=s.text, start=s.start, end=s.end,
                              machine="", text="", speaker=s.speaker, cues=list(s.cues),
                              source_cues=[source.cues[c].text for c in s.cues]) for s in sentences]
@@ -127,6 +135,26 @@ def translate_track(
         "boundaries": boundaries,
     }
     return track, report
+
+
+def speaker_turn_cues(cues: list[Cue]) -> tuple[list[Cue], list[int]]:
+    """The cues with one speaker each, without labels: a dialogue cue becomes one cue per
+    line, its time shared out by characters. Also, per cue, the index of the cue it came from."""
+    out: list[Cue] = []
+    origin: list[int] = []
+    for index, cue in enumerate(cues):
+        if not cue.speakers:
+            out.append(Cue(cue.start, cue.end, list(cue.lines), cue.speaker))
+            origin.append(index)
+            continue
+        total = sum(len(line) for line in cue.lines) or 1
+        t = cue.start
+        for k, (line, who) in enumerate(zip(cue.lines, line_speakers(cue))):
+            end = cue.end if k == len(cue.lines) - 1 else t + cue.duration * len(line) / total
+            out.append(Cue(t, end, [line], who))
+            origin.append(index)
+            t = end
+    return out, origin
 
 
 def rebuild_track(units: list[TranslationUnit], language: str, profile: Profile | None = None,
