@@ -87,8 +87,8 @@ class ClickReporter:
             self._bar = None
 
 
-def asr_options(model: str, language: str | None, beam_size: int) -> AsrOptions:
-    return AsrOptions(model=model, language=language, beam_size=beam_size)
+def asr_options(model: str, language: str | None, beam_size: int, batch_size: int = 0) -> AsrOptions:
+    return AsrOptions(model=model, language=language, beam_size=beam_size, batch_size=batch_size)
 
 
 model_option = click.option(
@@ -98,6 +98,11 @@ model_option = click.option(
 language_option = click.option("--language", default=None,
                                help="Spoken language (BCP 47, e.g. en); detected when omitted.")
 beam_option = click.option("--beam-size", default=5, show_default=True, type=click.IntRange(1, 20))
+batch_option = click.option(
+    "--batch-size", default=0, show_default=True, type=click.IntRange(0, 64),
+    help="Decode this many 30-second windows at once (faster-whisper's batched pipeline): about twice "
+         "as fast on 2 cores, but less accurate (WER 0.26 against 0.21 on our test webinars); 0 decodes "
+         "window by window.")
 out_option = click.option("--out", "out_dir", default="transcripts", show_default=True,
                           type=click.Path(file_okay=False, path_type=Path),
                           help="Outputs go to OUT/<stem>/.")
@@ -156,7 +161,7 @@ def split_languages(value: str | None) -> list[str]:
 def pipeline_options(command):
     """The flags `run` and `batch` share."""
     options = [
-        model_option, language_option, beam_option, out_option, quiet_option,
+        model_option, language_option, beam_option, batch_option, out_option, quiet_option,
         click.option("--glossary", "glossary_paths", multiple=True,
                      type=click.Path(dir_okay=False, path_type=Path),
                      help="Glossary file (YAML, CSV, TBX); repeatable. Default: every file in ./glossary/."),
@@ -186,12 +191,12 @@ def _speakers_value(ctx, param, value: str) -> str:
     raise click.BadParameter("use auto, off, or a number of speakers from 1 to 50")
 
 
-def build_run_options(model, language, beam_size, out_dir, glossary_paths, no_correct, bias, languages,
+def build_run_options(model, language, beam_size, batch_size, out_dir, glossary_paths, no_correct, bias, languages,
                       engine, no_replay, copy_media, speakers, profile_name, agenda_path=None, **rule_flags):
     from .pipeline import RunOptions
 
     return RunOptions(
-        out_dir=out_dir, asr=asr_options(model, language, beam_size),
+        out_dir=out_dir, asr=asr_options(model, language, beam_size, batch_size),
         glossary_paths=list(glossary_paths) or None, correct=not no_correct, bias=bias,
         agenda_path=agenda_path, languages=split_languages(languages), engine=engine,
         profile=profile_name, rule_overrides={k: v for k, v in rule_flags.items() if v is not None},

@@ -64,3 +64,10 @@ def test_model_name_not_downloadable_offline_says_what_to_do(monkeypatch):
 def test_folder_without_model_is_refused(tmp_path):
     with pytest.raises(ModelError, match="no model.bin"):
         resolve_model(str(tmp_path))
+
+
+def test_batched_pipeline_gives_words_with_times():
+    transcript = transcribe_audio(decode(real("jfk.flac")), AsrOptions(batch_size=8))
+    assert wer(JFK, transcript.text) <= 0.1
+    assert transcript.options["batch_size"] == 8
+    assert transcript.words[-1].end <= 11.0 and transcript.words[0].start < 1.0
