@@ -4,6 +4,7 @@ Prints, as JSON:
 - the wall time of `captioner run` and of bare faster-whisper (same bundled
   tiny.en, beam 5, word timestamps, VAD) on the same file, as fresh processes
   (model load included), alternating, several rounds: the ratio of medians;
+  also `run_basic`, captioner run without glossary hotwords and speaker detection;
 - faster-whisper's BatchedInferencePipeline on the same file, to decide by
   measurement whether batching pays on this machine;
 - the real-time factor and peak memory (max RSS) of each;
@@ -61,6 +62,9 @@ def compare(media: Path, rounds: int, work: Path, batched: bool = True) -> dict:
     kinds = {
         "bare": lambda i: [sys.executable, "-c", BARE, str(media), "sequential"],
         "run": lambda i: [captioner, "run", str(media), "--out", str(work / f"{media.stem}-{i}"), "--quiet"],
+        # what issue 2 asked of `run` (recognition, captions, files), without glossary hotwords and speakers
+        "run_basic": lambda i: [captioner, "run", str(media), "--out", str(work / f"{media.stem}-basic-{i}"),
+                                "--quiet", "--bias", "none", "--speakers", "off", "--no-replay"],
     }
     if batched:
         kinds["bare_batched"] = lambda i: [sys.executable, "-c", BARE, str(media), "batched"]
@@ -81,6 +85,7 @@ def compare(media: Path, rounds: int, work: Path, batched: bool = True) -> dict:
         "audio_seconds": round(duration, 1),
         "seconds": {k: round(v, 2) for k, v in median.items()},
         "ratio_run_to_bare": round(median["run"] / median["bare"], 3),
+        "ratio_run_basic_to_bare": round(median["run_basic"] / median["bare"], 3),
         "real_time_factor": {k: round(v / duration, 4) for k, v in median.items()},
         "peak_memory_mib": {k: round(max(v)) for k, v in memory.items()},
         "run_stage_seconds": {k: v["seconds"] for k, v in report["stages"].items()},
