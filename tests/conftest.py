@@ -29,7 +29,7 @@ def sample_out(tmp_path_factory):
     from captioner.pipeline import RunOptions, run_one
 
     out = tmp_path_factory.mktemp("sample-run")
-    result = run_one(SAMPLE, RunOptions(out_dir=out))
+    result = run_one(SAMPLE, RunOptions(out_dir=out, languages=["es"]))
     return result
 
 

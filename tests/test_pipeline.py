@@ -18,7 +18,7 @@ from captioner.formats.vtt import read_vtt
 from captioner.pipeline import Reporter, RunOptions, run_one
 from captioner.qc import check_cues
 from captioner.rules import get_profile
-from conftest import SAMPLE
+from conftest import ROOT, SAMPLE
 from textnorm import wer
 
 
@@ -88,7 +88,7 @@ def test_report_has_qc_and_stage_timings(sample_out):
 
 def test_rerun_reuses_the_transcript_and_says_so(sample_out):
     reporter = Reporter()
-    again = run_one(SAMPLE, RunOptions(out_dir=sample_out.folder.parent), reporter)
+    again = run_one(SAMPLE, RunOptions(out_dir=sample_out.folder.parent, languages=["es"]), reporter)
     assert any("reused" in m for m in reporter.messages)
     assert again.report["stages"]["asr"]["reused"] is True
     assert again.transcript.text == sample_out.transcript.text
@@ -153,3 +153,33 @@ def test_transcribe_command_writes_transcript(tmp_path):
     assert result.exit_code == 0, result.output
     data = json.loads((tmp_path / "jfk" / "transcript.json").read_text(encoding="utf-8"))
     assert "ask not what your country" in " ".join(w["text"] for s in data["segments"] for w in s["words"]).lower().replace(",", "")
+
+
+def test_spanish_subtitles_of_the_sample_follow_rules_spans_and_glossary(sample_out):
+    """The real run: English captions from speech, Spanish from Apertium, glossary enforced."""
+    from captioner.glossary import load_glossaries, default_glossary_files
+    from captioner.translate.sentences import sentences_from_cues
+    from captioner.translate.term_rules import find_occurrences, rules_from_glossary
+
+    folder, stem = sample_out.folder, sample_out.stem
+    spanish = read_vtt((folder / f"{stem}.es.vtt").read_text(encoding="utf-8"))
+    assert len(spanish) >= 30
+    report = json.loads((folder / "report.json").read_text(encoding="utf-8"))
+    assert report["translations"]["es"]["engine"] == "apertium"
+    assert report["translations"]["es"]["terms"]["missed"] == 0
+    assert check_cues(spanish, get_profile(None, language="es")).ok
+    boundaries = [c.start for c in sample_out.transcript.chapters[1:]]
+    sentences = sentences_from_cues(sample_out.tracks["en"].cues, "en", boundaries)
+    linger = get_profile(None, language="es").max_linger
+    for cue in spanish:
+        assert any(s.start - 0.002 <= cue.start and cue.end <= s.end + linger + 0.002 for s in sentences) or \
+            any(a.start - 0.002 <= cue.start and cue.end <= b.end + linger + 0.002
+                for a, b in zip(sentences, sentences[1:]) if a.speaker == b.speaker), cue
+    glossary = load_glossaries(default_glossary_files(ROOT / "glossary"))
+    rules = [r for r in rules_from_glossary(glossary, "es") if r.kind == "approved"]
+    text = " ".join(c.text for c in spanish).casefold()
+    english = " ".join(c.text for c in sample_out.tracks["en"].cues)
+    found = find_occurrences(english, rules)
+    assert found, "the sample mentions approved terms"
+    for occurrence in found:
+        assert occurrence.target.casefold() in text, occurrence.target

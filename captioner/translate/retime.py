@@ -16,6 +16,7 @@ speakers may share a dialogue cue, as in the source (`captions.join_dialogues`).
 """
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 
 from ..captions import join_dialogues, layout_text_in_span
@@ -67,11 +68,17 @@ def _layout(group: Group, profile: Profile, language: str, boundaries) -> Group:
         for end in (group.end, group.limit):
             cues = even_cues(group.text, group.start, end, profile, language, boundaries,
                              group.speaker, group.previous_speaker)
-            if cues is not None:
+            if cues is not None and not cue_issues(cues, profile):
                 for cue in cues:
                     cue.speaker = group.speaker
                 group.cues, group.problems = cues, 0
                 break
+    if group.problems and profile.speaker_labels == "name" and group.speaker != group.previous_speaker:
+        # the name takes room a fast sentence needs: show the change with the short >> instead
+        shorter = _layout(dataclasses.replace(group, cues=[], problems=0),
+                          dataclasses.replace(profile, speaker_labels="chevrons"), language, boundaries)
+        if shorter.problems < group.problems:
+            return shorter
     return group
 
 
@@ -231,4 +238,10 @@ def _settle_gap(previous: Cue, cue: Cue, profile: Profile) -> None:
     gap = cue.start - previous.end
     if gap <= 1e-6 or gap >= profile.min_gap - 1e-6:
         return
-    previous.end = max(previous.start, cue.start - profile.min_gap)
+    shortened = max(previous.start, cue.start - profile.min_gap)
+    original = previous.end
+    previous.end = shortened
+    if cue_issues([previous], profile):
+        previous.end = cue.start  # shortening would make it too fast to read: chain instead
+        if cue_issues([previous], profile):
+            previous.end = original
