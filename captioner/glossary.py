@@ -420,7 +420,8 @@ def _rarity(concept: Concept) -> float:
 
 
 def select_bias_terms(glossary: Glossary, agenda_text: str = "", max_tokens: int = 100,
-                      count_tokens: Callable[[str], int] | None = None) -> list[str]:
+                      count_tokens: Callable[[str], int] | None = None,
+                      ordinary_terms: bool = True) -> list[str]:
     """The glossary terms worth passing to the recogniser for one recording, within a token budget.
 
     First the concepts that the agenda mentions (by term, acronym, expansion or variant),
@@ -455,15 +456,25 @@ def select_bias_terms(glossary: Glossary, agenda_text: str = "", max_tokens: int
     chosen: list[str] = []
     covered: set[str] = set()
     budget = max_tokens
+    ordinary: list[str] = []
     for term in candidates:
         rare = {w for w in tokens(term) if not is_common_word(w)}
         if is_acronym(term):
             rare.add(compact(term))
-        if not rare or rare <= covered:
+        if not rare:
+            ordinary.append(term)
+            continue
+        if rare <= covered:
             continue
         cost = count(term)
         if cost <= budget:
             chosen.append(term)
             covered |= rare
             budget -= cost
+    if ordinary_terms:
+        for term in ordinary:
+            cost = count(term)
+            if term not in chosen and cost <= budget:
+                chosen.append(term)
+                budget -= cost
     return chosen
