@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from captioner.cue_labels import shown_lines
+from captioner.formats import timestamp
 from captioner.model import Cue
 from captioner.rules import RULES, Profile, RuleIssue
 
@@ -183,14 +184,6 @@ def check_cues(cues: list[Cue], profile: Profile, source: str | None = None) -> 
     return QCReport(profile=profile, cues=list(cues), issues=cue_issues(cues, profile), source=source)
 
 
-def _clock(seconds: float) -> str:
-    ms = max(0, round(seconds * 1000))
-    h, rest = divmod(ms, 3_600_000)
-    m, rest = divmod(rest, 60_000)
-    s, ms = divmod(rest, 1000)
-    return f"{h:02d}:{m:02d}:{s:02d}.{ms:03d}"
-
-
 def format_report(report: QCReport) -> str:
     """A readable table: the profile, one row per broken rule, and a summary."""
     p = report.profile
@@ -206,7 +199,7 @@ def format_report(report: QCReport) -> str:
         for issue in report.issues:
             cue = report.cues[issue.cue_index]
             out.append(
-                f"  {issue.cue_index + 1:>5}  {_clock(cue.start):<12}  {_clock(cue.end):<12}  "
+                f"  {issue.cue_index + 1:>5}  {timestamp(cue.start):<12}  {timestamp(cue.end):<12}  "
                 f"{issue.rule:<{rule_width}}  {issue.detail}"
             )
     s = report.summary()
