@@ -23,7 +23,7 @@ from ..captions import join_dialogues, layout_text_in_span
 from ..cue_labels import change_labels, labelled
 from ..linebreak import boundary_costs, join_tokens, layout_tokens, lines_from_breaks, separators, tokenize
 from ..model import Cue
-from ..qc import cue_issues, cue_stats
+from ..qc import cue_issues
 from ..rules import Profile
 from .sentences import Sentence, word_joiner
 
@@ -229,43 +229,7 @@ def layout_translations(
             _settle_gap(cues[-1], group.cues[0], profile)
         cues.extend(group.cues)
     cues, _ = join_dialogues(cues, profile, boundaries, previous_speaker, extend=False)
-    relieve_reading_speed(cues, profile, boundaries)
     return cues, groups
-
-
-def relieve_reading_speed(cues: list[Cue], profile: Profile, boundaries=(), look_ahead: int = 3) -> None:
-    """A translation longer than its sentence's time can be too fast to read even when laid
-    out as well as the span allows. Such a cue may run on by at most `max_linger`: the cues
-    after it move later by as much, until silence or a cue with time to spare absorbs it.
-    No cue crosses a chapter boundary, and no cue it touches breaks a rule."""
-    for i, cue in enumerate(cues):
-        chars, cps, _ = cue_stats(cue, profile)
-        if cps <= profile.max_cps:
-            continue
-        need = chars / profile.max_cps - (cue.end - cue.start) + 0.002
-        if need > profile.max_linger:
-            continue
-        absorber = None
-        for j in range(i + 1, min(len(cues), i + 1 + look_ahead)):
-            if cues[j].start - cues[j - 1].end - profile.min_gap >= need:
-                absorber = (j, "silence")
-                break
-            next_chars, _, _ = cue_stats(cues[j], profile)
-            spare = (cues[j].end - cues[j].start) - max(profile.min_duration, next_chars / profile.max_cps)
-            if spare >= need:
-                absorber = (j, "cue")
-                break
-        if absorber is None:
-            continue
-        j, kind = absorber
-        if any(cue.end < b < cues[j].start + need + 1e-6 for b in boundaries):
-            continue
-        cue.end += need
-        for k in range(i + 1, j):
-            cues[k].start += need
-            cues[k].end += need
-        if kind == "cue":
-            cues[j].start += need
 
 
 def _settle_gap(previous: Cue, cue: Cue, profile: Profile) -> None:
