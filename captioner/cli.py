@@ -166,6 +166,8 @@ def pipeline_options(command):
                      type=click.Path(dir_okay=False, path_type=Path),
                      help="Glossary file (YAML, CSV, TBX); repeatable. Default: every file in ./glossary/."),
         click.option("--no-correct", is_flag=True, help="Do not correct glossary terms after recognition."),
+        click.option("--no-listen", is_flag=True,
+                     help="Correct terms on written evidence only: do not check loosely heard terms against the audio."),
         click.option("--bias", type=click.Choice(BIAS_MODES), default="hotwords", show_default=True,
                      help="How glossary terms steer recognition."),
         click.option("--languages", default="",
@@ -191,14 +193,14 @@ def _speakers_value(ctx, param, value: str) -> str:
     raise click.BadParameter("use auto, off, or a number of speakers from 1 to 50")
 
 
-def build_run_options(model, language, beam_size, batch_size, out_dir, glossary_paths, no_correct, bias, languages,
-                      engine, no_replay, copy_media, speakers, profile_name, agenda_path=None, **rule_flags):
+def build_run_options(model, language, beam_size, batch_size, out_dir, glossary_paths, no_correct, no_listen, bias,
+                      languages, engine, no_replay, copy_media, speakers, profile_name, agenda_path=None, **rule_flags):
     from .pipeline import RunOptions
 
     return RunOptions(
         out_dir=out_dir, asr=asr_options(model, language, beam_size, batch_size),
-        glossary_paths=list(glossary_paths) or None, correct=not no_correct, bias=bias,
-        agenda_path=agenda_path, languages=split_languages(languages), engine=engine,
+        glossary_paths=list(glossary_paths) or None, correct=not no_correct, listen=not no_listen,
+        bias=bias, agenda_path=agenda_path, languages=split_languages(languages), engine=engine,
         profile=profile_name, rule_overrides={k: v for k, v in rule_flags.items() if v is not None},
         replay=not no_replay, copy_media=copy_media, speakers=speakers,
     )

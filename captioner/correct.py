@@ -76,7 +76,7 @@ class _Form:
     digits: str
 
 
-class _Index:
+class FormIndex:
     def __init__(self, glossary: Glossary, options: CorrectOptions):
         self.exact: dict[str, list[_Form]] = {}
         self.sounds: dict[tuple[str, ...], _Form] = {}
@@ -85,6 +85,7 @@ class _Index:
         self.choice_form: list[int] = []
         self.acronyms: dict[int, list[_Form]] = {}  # letters-only acronym forms by length
         self.single_words: dict[tuple[str, str], list[_Form]] = {}  # rare one-word forms by sound codes
+        self.forms: list[_Form] = []  # every written form (not the sounds-like ones), once each
         max_words = 1
         for concept in glossary:
             forms = [(f, _kind(concept, f), f) for f in concept.forms()]
@@ -98,6 +99,8 @@ class _Index:
                     self.sounds.setdefault(form.toks, form)
                 else:
                     self.exact.setdefault(form.key, []).append(form)
+                    if all(f.text != form.text for f in self.exact[form.key][:-1]):
+                        self.forms.append(form)
                 if kind != "sounds_like" and form.text.isalpha() and form.text.isupper() and 3 <= len(form.text) <= 7:
                     self.acronyms.setdefault(len(form.text), []).append(form)
                 if (kind != "sounds_like" and len(form.toks) == 1 and form.text.isalpha() and not form.text.isupper()
@@ -148,7 +151,7 @@ class _Piece:
     trail: str
 
 
-def _split_word(text: str) -> _Piece:
+def split_word(text: str) -> _Piece:
     m = re.match(r"^(\W*)(.*?)(\W*)$", text, re.S)
     lead, core, trail = m.group(1), m.group(2), m.group(3)
     if trail.startswith(".") and _DOTTED.fullmatch(core + "."):
@@ -240,7 +243,7 @@ def _may_regroup(span: list[str], form: _Form, options: CorrectOptions) -> bool:
     return all(i1 - i0 == 1 or all(_joinable(w, options) for w in original[i0:i1]) for i0, i1, _, _ in groups)
 
 
-def _find_candidates(cores: list[str], blocked: list[bool], index: _Index,
+def _find_candidates(cores: list[str], blocked: list[bool], index: FormIndex,
                      options: CorrectOptions, starts: list[bool] | None = None,
                      commas: list[bool] | None = None) -> list[_Candidate]:
     """``starts`` marks the words that begin a sentence (where a capital is the sentence's);
@@ -321,7 +324,7 @@ _LETTER_CLASSES = ("BCDEGPTVZ", "AJK", "FLMNSX", "IY", "QUW")
 _LETTER_CLASS = {ch: n for n, group in enumerate(_LETTER_CLASSES) for ch in group}
 
 
-def _letters(word: str, i: int, index: _Index) -> list[_Candidate]:
+def _letters(word: str, i: int, index: FormIndex) -> list[_Candidate]:
     """An unknown word in capitals that spells a glossary acronym with rhyming letters
     ("UNOBC" ~ UNODC, "VNR" ~ PNR, "FLTE" ~ SLTD): at most half the letters differ, each
     within its rhyme class; taken only when one acronym fits best."""
@@ -350,7 +353,7 @@ def _letters(word: str, i: int, index: _Index) -> list[_Candidate]:
     return [_Candidate(i, i + 1, form.target, round(100.0 - 10 * diffs, 1), "letters", form.concept, 1)]
 
 
-def _homophone(word: str, i: int, index: _Index, options: CorrectOptions) -> list[_Candidate]:
+def _homophone(word: str, i: int, index: FormIndex, options: CorrectOptions) -> list[_Candidate]:
     """A capitalised word that sounds exactly like a rare one-word name of the glossary and is
     spelled almost like it ("Lucas" for Lukas, "Victor" for Viktor)."""
     if not (word.isalpha() and word[:1].isupper() and len(word) >= options.single_word_min_length):
@@ -365,7 +368,7 @@ def _homophone(word: str, i: int, index: _Index, options: CorrectOptions) -> lis
     return out if len({c.concept for c in out}) == 1 else []
 
 
-def _fuzzy(span: list[str], i: int, j: int, key: str, index: _Index, options: CorrectOptions,
+def _fuzzy(span: list[str], i: int, j: int, key: str, index: FormIndex, options: CorrectOptions,
            numbered_only: bool = False, ordinary_words: bool = False, initial: bool = True) -> list[_Candidate]:
     """Spans close to a form in spelling and sound. ``numbered_only``: the span is ordinary words
     and a number, and only forms with that number may match. ``ordinary_words``: the span is
@@ -393,7 +396,7 @@ def _fuzzy(span: list[str], i: int, j: int, key: str, index: _Index, options: Co
         codes = form.codes
         if span_digits:  # the span's number is written in digits, which sound codes leave out
             codes = [*codes, sound_codes(form.text)]
-        sound = max(_sound_similarity(span_codes, c) for c in codes)
+        sound = max(sound_similarity(span_codes, c) for c in codes)
         score = (spelling + sound) / 2
         if sound < options.min_sound or score < (options.single_word_score if single else options.min_score):
             continue
@@ -408,7 +411,7 @@ def _fuzzy(span: list[str], i: int, j: int, key: str, index: _Index, options: Co
     return out
 
 
-def _sound_similarity(a: tuple[str, str], b: tuple[str, str]) -> float:
+def sound_similarity(a: tuple[str, str], b: tuple[str, str]) -> float:
     if not a[0] or not b[0]:
         return 0.0
     return (fuzz.ratio(a[0], b[0]) + fuzz.ratio(a[1], b[1])) / 2
@@ -431,7 +434,7 @@ def _choose(candidates: list[_Candidate], n: int) -> list[_Candidate]:
     return sorted(chosen, key=lambda c: c.start)
 
 
-def _replace(words: list[Word], pieces: list[_Piece], cand: _Candidate) -> list[Word]:
+def replace_span(words: list[Word], pieces: list[_Piece], cand: _Candidate) -> list[Word]:
     span = words[cand.start:cand.end]
     lead, trail = pieces[cand.start].lead, pieces[cand.end - 1].trail
     if pieces[cand.end - 1].core.endswith(".") and _DOTTED.fullmatch(pieces[cand.end - 1].core) \
@@ -456,11 +459,11 @@ def _replace(words: list[Word], pieces: list[_Piece], cand: _Candidate) -> list[
     return out
 
 
-def _correct_words(words: list[Word], index: _Index,
+def _correct_words(words: list[Word], index: FormIndex,
                    options: CorrectOptions) -> tuple[list[Word], list[Correction], list[int]]:
     """The corrected words, the log, and for each corrected word the index of the first
     original word it comes from."""
-    pieces = [_split_word(w.text) for w in words]
+    pieces = [split_word(w.text) for w in words]
     cores = [p.core for p in pieces]
     # a word whose punctuation or speaker separates it from the next one ends any span
     blocked = [False] + [bool(pieces[k - 1].trail or pieces[k].lead or words[k - 1].speaker != words[k].speaker)
@@ -479,7 +482,7 @@ def _correct_words(words: list[Word], index: _Index,
     for cand in chosen:
         out.extend(words[pos:cand.start])
         sources.extend(range(pos, cand.start))
-        new = _replace(words, pieces, cand)
+        new = replace_span(words, pieces, cand)
         out.extend(new)
         sources.extend([cand.start] * len(new))
         said = " ".join(w.text for w in words[cand.start:cand.end])
@@ -506,7 +509,7 @@ def correct_transcript(transcript: Transcript, glossary: Glossary,
     if not len(glossary):
         result.corrections = []
         return result, []
-    index = _Index(glossary, options)
+    index = FormIndex(glossary, options)
     log: list[Correction] = []
     run: list[Segment] = []
     for segment in [*result.segments, None]:
@@ -526,7 +529,7 @@ def correct_transcript(transcript: Transcript, glossary: Glossary,
     return result, log
 
 
-def _correct_run(run: list[Segment], index: _Index, options: CorrectOptions) -> list[Correction]:
+def _correct_run(run: list[Segment], index: FormIndex, options: CorrectOptions) -> list[Correction]:
     """Correct the words of consecutive segments together and give each segment its words back."""
     words = [w for segment in run for w in segment.words]
     owner = [n for n, segment in enumerate(run) for _ in segment.words]
@@ -547,7 +550,7 @@ def _correct_run(run: list[Segment], index: _Index, options: CorrectOptions) -> 
     return changes
 
 
-def _correct_text_only(segment: Segment, index: _Index, options: CorrectOptions):
+def _correct_text_only(segment: Segment, index: FormIndex, options: CorrectOptions):
     """A segment without word times: correct its text, logging the segment's times."""
     words = [Word(text=t, start=segment.start, end=segment.end) for t in segment.text.split()]
     return _correct_words(words, index, options)
@@ -574,12 +577,12 @@ def find_terms(transcript: Transcript, glossary: Glossary, options: CorrectOptio
     found: list[TermOccurrence] = []
     if not len(glossary):
         return found
-    index = _Index(glossary, options)
+    index = FormIndex(glossary, options)
     index.sounds = {}  # what is written, not what it may have been misheard from
     exact_only = CorrectOptions(**{**options.__dict__, "fuzzy": False})
     for seg_no, segment in enumerate(transcript.segments):
         words = segment.words or [Word(text=t, start=segment.start, end=segment.end) for t in segment.text.split()]
-        pieces = [_split_word(w.text) for w in words]
+        pieces = [split_word(w.text) for w in words]
         cores = [p.core for p in pieces]
         blocked = [False] + [bool(pieces[k - 1].trail or pieces[k].lead or words[k - 1].speaker != words[k].speaker)
                              for k in range(1, len(words))]

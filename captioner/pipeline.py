@@ -27,6 +27,7 @@ from .formats.srt import write_srt
 from .formats.text import write_text
 from .formats.vtt import write_vtt
 from .glossary import Glossary, default_glossary_files, load_glossaries, select_bias_terms
+from .listen_again import ListenOptions, listen_again
 from .lock import recording_lock
 from .model import Chapter, CueTrack, Transcript, from_dict, to_dict, transcript_to_json
 from .qc import check_cues
@@ -49,6 +50,7 @@ class RunOptions:
     asr: asr.AsrOptions = field(default_factory=asr.AsrOptions)
     glossary_paths: list[Path] | None = None  # None: every file in ./glossary/
     correct: bool = True
+    listen: bool = True  # check loosely heard terms against the audio (listen_again.py); needs correct
     bias: str = "hotwords"
     agenda_path: Path | None = None  # None: <stem>.agenda.yaml|txt beside the media
     languages: list[str] = field(default_factory=list)
@@ -157,6 +159,20 @@ class Stages:
             "correct", {"up": up, "glossary": glossary.glossary_hash(), "options": dataclasses.asdict(options)},
             lambda: correct_transcript(transcript, glossary, options)[0],
             to_dict, lambda d: from_dict(Transcript, d))
+
+    def listen(self, info, transcript: Transcript, glossary: Glossary | None, asr_options: asr.AsrOptions,
+               up: str) -> tuple[Transcript, str]:
+        if glossary is None or not (self.options.correct and self.options.listen):
+            return transcript, stable_hash({"up": up, "listen": False})
+        options = ListenOptions()
+
+        def compute() -> Transcript:
+            audio = media.decode(Path(info.path))
+            return listen_again(transcript, audio, glossary, asr.load_model(asr_options), options)[0]
+
+        return self.cached(
+            "listen", {"up": up, "glossary": glossary.glossary_hash(), "options": dataclasses.asdict(options)},
+            compute, to_dict, lambda d: from_dict(Transcript, d))
 
     def chapters(self, transcript: Transcript, agenda: Agenda | None, glossary, up: str):
         if agenda is None:
@@ -271,6 +287,7 @@ def run_one(media_path: Path, options: RunOptions, reporter: Reporter | None = N
         for warning in raw.warnings:
             reporter.warn(warning)
         transcript, key = stages.correct(raw, glossary, key)
+        transcript, key = stages.listen(info, transcript, glossary, asr_options, key)
         turns, key = stages.speaker_turns(info, transcript, agenda, key)
         if turns is not None:
             assign_words(transcript.words, turns)
@@ -432,10 +449,12 @@ def transcribe_only(media_path: Path, options: RunOptions, reporter: Reporter | 
     stem, folder = output_folder(media_path, options.out_dir)
     with recording_lock(folder):
         stages = Stages(folder, options, reporter)
-        transcript, key = stages.transcribe(info, bias_options(options.asr, options.bias, glossary, agenda))
+        asr_options = bias_options(options.asr, options.bias, glossary, agenda)
+        transcript, key = stages.transcribe(info, asr_options)
         for warning in transcript.warnings:
             reporter.warn(warning)
-        transcript, _ = stages.correct(transcript, glossary, key)
+        transcript, key = stages.correct(transcript, glossary, key)
+        transcript, _ = stages.listen(info, transcript, glossary, asr_options, key)
         path = folder / "transcript.json"
         write_text_atomic(path, transcript_to_json(transcript))
     return path, transcript

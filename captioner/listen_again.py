@@ -1,0 +1,279 @@
+"""Listen again: glossary terms recognition may have misheard, checked against the audio.
+
+Correction (correct.py) changes a span only on written evidence strong enough to
+be safe without hearing it. Many misses are further off ("E.K.WAS" for ECOWAS,
+"decap" for TCAP, "end month group" for Egmont Group) and no spelling rule can
+tell them from ordinary words. Here a span that is only loosely like a term, in
+spelling and sound, is a *check*, and the speech model is the judge: Whisper's
+decoder reads the words around the span as heard and with the term in its place,
+both against the same audio (teacher forcing, CTranslate2's ``align``), and the
+term is written when it is about as likely as what was heard. "About" is a prior
+for the glossary of this recording that grows with the written likeness
+(``margin``). Both readings are scored under one prompt naming the terms being
+checked there, as recognition's hotwords do, so the prompt favours neither.
+
+Spans that recognition was sure of, everyday single words ("you", "two") and
+terms already written are not checked, which keeps the number of readings small.
+"""
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+
+import numpy as np
+from rapidfuzz import fuzz, process
+
+from .correct import CorrectOptions, FormIndex, replace_span, sound_similarity, split_word
+from .glossary import Glossary, compact, is_common_word, sound_codes, zipf
+from .model import Correction, Transcript, Word
+
+
+@dataclass
+class ListenOptions:
+    # Chosen with bench/listen_again.py on the sample and 10 synthetic webinars (term accuracy
+    # against the seconds it costs); the README gives the figures.
+    min_similarity: float = 60.0  # mean of spelling and sound similarity (0-100) for a span to be checked
+    sure_probability: float = 0.7  # spans whose every word recognition was this sure of are not checked
+    everyday_zipf: float = 5.0  # nor single words this frequent in English ("you", "two", "and")
+    candidates_per_span: int = 2
+    checks_per_minute: float = 15.0  # at most, the likeliest in writing: each costs a reading of the audio
+    # A term may be less likely than what was heard by (similarity - 60) / 5 log units, at most 3:
+    # 2 for a span that is spelled and sounds 70% like it, none at 60.
+    similarity_origin: float = 60.0
+    similarity_per_unit: float = 5.0
+    most_margin: float = 3.0
+    # A term of everyday words must be this much more likely: the prompt that names it makes
+    # such words likely anywhere ("Connect National" read as "international law").
+    everyday_term_lead: float = 2.0
+    padding: float = 0.2  # seconds of audio kept before a reading's first word and after its last
+    context_before: float = 1.0  # seconds of words read before a span
+    group_seconds: float = 2.0  # checks starting this close to a group's first word are read with it
+    words_after: int = 2  # words read after a span
+    window_seconds: float = 30.0  # what Whisper's encoder takes
+    prompt_tokens: int = 20
+
+
+@dataclass
+class _Check:
+    segment: int
+    start: int  # word index within the segment, end exclusive
+    end: int
+    after: str
+    concept: str
+    similarity: float = 0.0
+    everyday: bool = False  # the term is everyday words only ("international law", "dark vessels")
+    delta: float = 0.0
+
+
+def find_checks(transcript: Transcript, index: FormIndex, options: ListenOptions) -> list[_Check]:
+    """Spans loosely like a glossary form and not already one: for each form, the best of
+    overlapping spans only, and none inside a term that is already written."""
+    choices = [compact(f.text) for f in index.forms]
+    checks: list[_Check] = []
+    for seg_no, segment in enumerate(transcript.segments):
+        words = segment.words
+        if not words:
+            continue
+        pieces = [split_word(w.text) for w in words]
+        cores = [p.core for p in pieces]
+        found: list[_Check] = []
+        for i in range(len(words)):
+            for j in range(i + 1, min(len(words), i + index.max_words) + 1):
+                if not all(cores[i:j]) or (j - i > 1 and (pieces[j - 2].trail or pieces[j - 1].lead)):
+                    break  # a span ends at punctuation
+                key = compact(" ".join(cores[i:j]))
+                if _written_form(key, index):
+                    continue
+                if len(key) < 3 or any(_written_form(compact(f), index) for f in _subspans(cores[i:j])):
+                    continue
+                if min(w.probability for w in words[i:j]) >= options.sure_probability:
+                    continue
+                if j - i == 1 and zipf(cores[i].lower()) >= options.everyday_zipf:
+                    continue
+                found.extend(_span_checks(seg_no, i, j, key, choices, index, options))
+        checks.extend(_best_spans(found))
+    most = max(1, int(options.checks_per_minute * transcript.duration / 60))
+    return sorted(sorted(checks, key=lambda c: -c.similarity)[:most], key=lambda c: (c.segment, c.start))
+
+
+def _written_form(key: str, index: FormIndex) -> bool:
+    """Already a form of the glossary, or its plural or possessive ("FIUs", "watchlists")."""
+    return any(key[:len(key) - len(end)] in index.exact for end in ("", "s", "es") if key.endswith(end))
+
+
+def _subspans(cores: list[str]):
+    for a in range(len(cores)):
+        for b in range(a + 1, len(cores) + 1):
+            yield " ".join(cores[a:b])
+
+
+def _best_spans(found: list[_Check]) -> list[_Check]:
+    kept: list[_Check] = []
+    for check in sorted(found, key=lambda c: -c.similarity):
+        if not any(k.after == check.after and k.start < check.end and check.start < k.end for k in kept):
+            kept.append(check)
+    return kept
+
+
+def _span_checks(seg_no, i, j, key, choices, index, options) -> list[_Check]:
+    hits = process.extract(key, choices, scorer=fuzz.ratio, score_cutoff=options.min_similarity - 20, limit=None)
+    codes = sound_codes(key)
+    key_digits = "".join(c for c in key if c.isdigit())
+    scored: dict[str, tuple[float, object]] = {}
+    for _, spelling, pos in hits:
+        form = index.forms[pos]
+        if not (0.67 <= len(key) / max(len(form.key), 1) <= 1.5) or j - i > form.words + 1:
+            continue
+        if form.digits and form.digits.replace(" ", "") != key_digits:
+            continue
+        sound = max(sound_similarity(codes, c) for c in form.codes)
+        score = (spelling + sound) / 2
+        if score >= options.min_similarity and score > scored.get(form.text, (0, None))[0]:
+            scored[form.text] = (score, form)
+    best = sorted(scored.values(), key=lambda x: -x[0])[: options.candidates_per_span]
+    return [_Check(seg_no, i, j, form.text, form.concept, round(score, 1),
+                   everyday=all(is_common_word(t) for t in form.toks)) for score, form in best]
+
+
+class AcousticScorer:
+    """Log-probabilities of texts read from a given second of a recording, under the Whisper model."""
+
+    BATCH = 8  # texts aligned at once
+    FRAMES_PER_SECOND = 100  # of the log-mel features; the encoder halves them
+
+    def __init__(self, whisper_model, audio: np.ndarray, language: str = "en"):
+        from faster_whisper.tokenizer import Tokenizer
+
+        self.model = whisper_model
+        multilingual = whisper_model.model.is_multilingual
+        self.tokenizer = Tokenizer(whisper_model.hf_tokenizer, multilingual, task="transcribe",
+                                   language=language if multilingual else "en")
+        self.features = whisper_model.feature_extractor(audio)  # once: slices of it are what a window sees
+
+    def log_probs(self, start: float, end: float, texts: list[str], prompt: str = "",
+                  prompt_tokens: int = 60) -> list[float]:
+        """The score of each text as what is said from ``start`` to ``end`` seconds (at most 30 s)."""
+        import ctranslate2
+
+        first = int(start * self.FRAMES_PER_SECOND)
+        frames = min(int((end - start) * self.FRAMES_PER_SECOND), 3000, self.features.shape[-1] - first)
+        frames -= frames % 2
+        features = np.ascontiguousarray(self.features[None, :, first:first + frames])
+        encoded = self.model.model.encode(ctranslate2.StorageView.from_array(features), to_cpu=True)
+        encoded = np.array(encoded)
+        sequence = list(self.tokenizer.sot_sequence)
+        if prompt and prompt_tokens:
+            sequence = [self.tokenizer.sot_prev] + self.tokenizer.encode(" " + prompt)[:prompt_tokens] + sequence
+        scores: list[float] = []
+        for at in range(0, len(texts), self.BATCH):
+            chunk = [self.tokenizer.encode(" " + t.strip()) for t in texts[at:at + self.BATCH]]
+            view = ctranslate2.StorageView.from_array(np.ascontiguousarray(np.repeat(encoded, len(chunk), axis=0)))
+            results = self.model.model.align(view, sequence, chunk, [frames] * len(chunk))
+            scores += [float(np.sum(np.log(np.maximum(r.text_token_probs, 1e-12)))) for r in results]
+        return scores
+
+
+def score_checks(transcript: Transcript, checks: list[_Check], scorer: AcousticScorer,
+                 options: ListenOptions) -> None:
+    """Set each check's ``delta``: log-probability with the term minus as heard.
+
+    Whisper reads audio from the start of what it is given, so checks are read in
+    groups from a word a little before the first span of the group to just after the
+    last: the same words before a span in both readings, so only the span and what
+    follows make the difference. A group shares one encoding of its audio.
+    """
+    words = [w for s in transcript.segments for w in s.words]
+    position = {}
+    for n, s in enumerate(transcript.segments):
+        for k in range(len(s.words)):
+            position[(n, k)] = len(position)
+    pending = sorted(checks, key=lambda c: position[(c.segment, c.start)])
+    while pending:
+        lo = _reading_start(words, position[(pending[0].segment, pending[0].start)], options)
+        window_start = max(0.0, words[lo].start - options.padding)
+        group = []
+        while pending:
+            check = pending[0]
+            start = position[(check.segment, check.start)]
+            if group and words[start].start - words[lo].start > options.group_seconds:
+                break
+            span_end = position[(check.segment, check.end - 1)] + 1
+            hi = min(len(words), span_end + options.words_after)
+            pending.pop(0)
+            if words[hi - 1].end + options.padding - window_start > options.window_seconds:
+                check.delta = float("-inf")  # longer than Whisper reads at once
+                continue
+            group.append((check, start, span_end, hi))
+        if not group:
+            continue
+        window_end = max(words[hi - 1].end for _, _, _, hi in group) + options.padding
+        texts: dict[str, int] = {}
+        rows = []
+        for check, start, span_end, hi in group:
+            before = " ".join(w.text for w in words[lo:start])
+            heard = " ".join(w.text for w in words[start:hi])
+            changed = " ".join(filter(None, [_changed_span(words[start], words[span_end - 1], check),
+                                             " ".join(w.text for w in words[span_end:hi])]))
+            rows.append((check, *(texts.setdefault(f"{before} {text}".strip(), len(texts)) for text in (heard, changed))))
+        prompt = ", ".join(dict.fromkeys(c.after for c, _, _, _ in group))
+        scores = scorer.log_probs(window_start, window_end, list(texts), prompt, options.prompt_tokens)
+        for check, heard, changed in rows:
+            check.delta = scores[changed] - scores[heard]
+
+
+def _reading_start(words: list[Word], start: int, options: ListenOptions) -> int:
+    lo = start
+    while lo > 0 and words[lo - 1].start >= words[start].start - options.context_before:
+        lo -= 1
+    return lo
+
+
+def _changed_span(first: Word, last: Word, check: _Check) -> str:
+    return split_word(first.text).lead + check.after + split_word(last.text).trail
+
+
+def margin(check: _Check, options: ListenOptions) -> float:
+    """How much less likely than what was heard a term may be and still be written."""
+    if check.everyday:
+        return -options.everyday_term_lead
+    return min(options.most_margin, (check.similarity - options.similarity_origin) / options.similarity_per_unit)
+
+
+def accepted(checks: list[_Check], options: ListenOptions) -> list[_Check]:
+    """The passing checks, non-overlapping, those that pass by most first."""
+    passing = [c for c in checks if c.delta + margin(c, options) >= 0]
+    chosen: list[_Check] = []
+    for check in sorted(passing, key=lambda c: -(c.delta + margin(c, options))):
+        if any(c.segment == check.segment and c.start < check.end and check.start < c.end for c in chosen):
+            continue
+        chosen.append(check)
+    return chosen
+
+
+def listen_again(transcript: Transcript, audio: np.ndarray, glossary: Glossary, whisper_model,
+                 options: ListenOptions | None = None) -> tuple[Transcript, list[Correction]]:
+    """A copy of the transcript with the terms the audio confirms, and the log of changes
+    (also appended to its ``corrections``, rule ``listened``)."""
+    options = options or ListenOptions()
+    result = copy.deepcopy(transcript)
+    if not len(glossary):
+        return result, []
+    index = FormIndex(glossary, CorrectOptions())
+    checks = find_checks(result, index, options)
+    if not checks:
+        return result, []
+    score_checks(result, checks, AcousticScorer(whisper_model, audio, result.language or "en"), options)
+    log: list[Correction] = []
+    for check in sorted(accepted(checks, options), key=lambda c: (c.segment, -c.start)):
+        segment = result.segments[check.segment]
+        before_words = segment.words[check.start:check.end]
+        pieces = [split_word(w.text) for w in segment.words]
+        segment.words[check.start:check.end] = replace_span(segment.words, pieces, check)
+        segment.text = " ".join(w.text for w in segment.words)
+        said = " ".join(split_word(w.text).core for w in before_words)
+        log.append(Correction(start=before_words[0].start, end=before_words[-1].end, before=said,
+                              after=check.after, score=round(check.delta, 2), rule="listened",
+                              concept=check.concept))
+    log.sort(key=lambda c: c.start)
+    result.corrections = sorted([*result.corrections, *log], key=lambda c: c.start)
+    return result, log

@@ -1,0 +1,122 @@
+"""Listening again (captioner/listen_again.py): loosely heard glossary terms checked against the audio.
+
+Real audio and the real bundled model throughout: jfk.flac for the scorer and for false
+positives; espeak-ng sentences, recognised for real, then one term replaced in the transcript
+by what tiny.en wrote for it on the synthetic webinars ("end month group" for Egmont Group),
+for what listening must restore and what it must leave alone.
+"""
+from __future__ import annotations
+
+import copy
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from captioner.asr import AsrOptions, load_model, transcribe_audio
+from captioner.glossary import load_glossary
+from captioner.glossary_formats import read_csv
+from captioner.listen_again import AcousticScorer, listen_again
+from captioner.media import decode
+from captioner.model import Transcript, Word
+from conftest import real
+
+ROOT = Path(__file__).resolve().parents[1]
+CT = ROOT / "glossary" / "counter-terrorism.yaml"
+JFK_TEXT = ("And so my fellow Americans, ask not what your country can do for you, "
+            "ask what you can do for your country.")
+
+
+@pytest.fixture(scope="module")
+def model():
+    return load_model(AsrOptions())
+
+
+@pytest.fixture(scope="module")
+def jfk(model):
+    audio = decode(real("jfk.flac"))
+    return audio, transcribe_audio(audio, AsrOptions())
+
+
+def test_the_scorer_prefers_what_was_said(model, jfk):
+    audio, _ = jfk
+    scorer = AcousticScorer(model, audio)
+    said, changed, other = scorer.log_probs(0.0, 11.0, [JFK_TEXT, JFK_TEXT.replace("fellow", "yellow"),
+                                                        "The weather in Geneva is cold today."])
+    assert said > changed > other
+    assert said - changed > 2.0, (said, changed)
+
+
+def test_ordinary_speech_is_left_alone_with_the_whole_glossary(model, jfk):
+    audio, transcript = jfk
+    heard, log = listen_again(transcript, audio, load_glossary(CT), model)
+    assert log == [] and heard.text == transcript.text, [(c.before, c.after, c.score) for c in log]
+
+
+def speak(text: str, path: Path) -> Path:
+    subprocess.run(["espeak-ng", "-v", "en-us", "-s", "150", "-w", str(path), text], check=True)
+    return path
+
+
+EGMONT = "The Egmont Group connects financial intelligence units across the world."
+GLOSSARY = read_csv("term,aliases,definition\nEgmont Group,,\nfinancial intelligence unit,FIU,\n", "egmont.csv")
+
+
+@pytest.fixture(scope="module")
+def egmont(tmp_path_factory):
+    audio = decode(speak(EGMONT, tmp_path_factory.mktemp("listen") / "egmont.wav"))
+    return audio, transcribe_audio(audio, AsrOptions())
+
+
+def misheard(transcript: Transcript, right: list[str], wrong: list[str]) -> Transcript:
+    """The transcript with the words ``right`` replaced by ``wrong``, sharing their times."""
+    out = copy.deepcopy(transcript)
+    segment = next(s for s in out.segments if " ".join(w.text for w in s.words).count(" ".join(right)))
+    texts = [w.text for w in segment.words]
+    at = next(i for i in range(len(texts)) if texts[i:i + len(right)] == right)
+    old = segment.words[at:at + len(right)]
+    step = (old[-1].end - old[0].start) / len(wrong)
+    new = [Word(text=t, start=round(old[0].start + k * step, 3), end=round(old[0].start + (k + 1) * step, 3),
+                probability=0.3) for k, t in enumerate(wrong)]
+    segment.words[at:at + len(right)] = new
+    segment.text = " ".join(w.text for w in segment.words)
+    return out
+
+
+def test_what_recognition_misheard_is_restored(model, egmont):
+    audio, transcript = egmont
+    assert "Egmont Group" not in transcript.text  # tiny.en: "The Edmont group connects ..."
+    fixed, log = listen_again(transcript, audio, GLOSSARY, model)
+    assert fixed.text.startswith("The Egmont Group connects financial intelligence units"), fixed.text
+    assert [(c.after, c.rule) for c in log] == [("Egmont Group", "listened")]
+
+
+def test_a_term_heard_as_other_words_is_restored_and_logged(model, egmont):
+    audio, transcript = egmont
+    first = next(w for s in transcript.segments for w in s.words if w.text.lower().startswith("edmont"))
+    said = [first.text, "group"]
+    wrong = misheard(transcript, said, ["end", "month", "group"])
+    fixed, log = listen_again(wrong, audio, GLOSSARY, model)
+    assert "Egmont Group connects" in fixed.text, fixed.text
+    assert [(c.before, c.after, c.rule) for c in log] == [("end month group", "Egmont Group", "listened")]
+    words = [w for s in fixed.segments for w in s.words]
+    egmont_word = next(w for w in words if w.text == "Egmont")
+    assert abs(egmont_word.start - log[0].start) < 1e-6 and log[0].end > egmont_word.end
+    assert fixed.corrections[-1].after == "Egmont Group"
+
+
+def test_ordinary_synthetic_speech_is_left_alone_with_the_whole_glossary(model, tmp_path):
+    # words spelled or sounding a little like terms of the glossary (pain ~ Spain, inter view ~ INTERPOL,
+    # watches ~ watchlist, decades ~ TCAP), said as they are written
+    said = ("The workers had an interview at the bank on Monday. Later they watched a film about the sea, "
+            "and my sister said the pain in her knee had gone after two decades.")
+    audio = decode(speak(said, tmp_path / "plain.wav"))
+    transcript = transcribe_audio(audio, AsrOptions())
+    fixed, log = listen_again(transcript, audio, load_glossary(CT), model)
+    assert log == [] and fixed.text == transcript.text, [(c.before, c.after, c.score) for c in log]
+
+
+def test_nothing_to_check_without_a_glossary(model, egmont):
+    audio, transcript = egmont
+    fixed, log = listen_again(transcript, audio, read_csv("term,aliases,definition\n", "empty.csv"), model)
+    assert log == [] and fixed.text == transcript.text
