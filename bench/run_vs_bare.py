@@ -4,7 +4,8 @@ Prints, as JSON:
 - the wall time of `captioner run` and of bare faster-whisper (same bundled
   tiny.en, beam 5, word timestamps, VAD) on the same file, as fresh processes
   (model load included), alternating, several rounds: the ratio of medians;
-  also `run_basic`, captioner run without glossary hotwords and speaker detection;
+  also `run_basic`, captioner run without glossary hotwords, listening again,
+  speaker detection and page;
 - faster-whisper's BatchedInferencePipeline on the same file, to decide by
   measurement whether batching pays on this machine;
 - the real-time factor and peak memory (max RSS) of each;
@@ -62,14 +63,15 @@ def compare(media: Path, rounds: int, work: Path, batched: bool = True) -> dict:
     kinds = {
         "bare": lambda i: [sys.executable, "-c", BARE, str(media), "sequential"],
         "run": lambda i: [captioner, "run", str(media), "--out", str(work / f"{media.stem}-{i}"), "--quiet"],
-        # what issue 2 asked of `run` (recognition, captions, files), without glossary hotwords and speakers
+        # what issue 2 asked of `run` (recognition, captions, files), without the term and speaker stages
         "run_basic": lambda i: [captioner, "run", str(media), "--out", str(work / f"{media.stem}-basic-{i}"),
-                                "--quiet", "--bias", "none", "--speakers", "off", "--no-replay"],
+                                "--quiet", "--bias", "none", "--no-listen", "--speakers", "off", "--no-replay"],
     }
     if batched:
         kinds["bare_batched"] = lambda i: [sys.executable, "-c", BARE, str(media), "batched"]
     times: dict[str, list[float]] = {k: [] for k in kinds}
     memory: dict[str, list[float]] = {k: [] for k in kinds}
+    load_before = os.getloadavg()[0]
     for i in range(rounds):
         for kind, cmd in kinds.items():
             seconds, mib = measure(cmd(i))
@@ -89,6 +91,8 @@ def compare(media: Path, rounds: int, work: Path, batched: bool = True) -> dict:
         "real_time_factor": {k: round(v / duration, 4) for k, v in median.items()},
         "peak_memory_mib": {k: round(max(v)) for k, v in memory.items()},
         "run_stage_seconds": {k: v["seconds"] for k, v in report["stages"].items()},
+        # other work on the machine while measuring (2 cores: above ~1 the runs shared them)
+        "load_average_before_after": [round(load_before, 2), round(os.getloadavg()[0], 2)],
     }
     if batched:
         result["ratio_batched_to_bare"] = round(median["bare_batched"] / median["bare"], 3)
@@ -134,6 +138,8 @@ def main() -> None:
                 "length": round(length, 2),
                 "run_time": round(long["seconds"]["run"] / short["seconds"]["run"], 2),
                 "run_memory": round(long["peak_memory_mib"]["run"] / short["peak_memory_mib"]["run"], 2),
+                "run_basic_time": round(long["seconds"]["run_basic"] / short["seconds"]["run_basic"], 2),
+                "run_basic_memory": round(long["peak_memory_mib"]["run_basic"] / short["peak_memory_mib"]["run_basic"], 2),
                 "bare_time": round(long["seconds"]["bare"] / short["seconds"]["bare"], 2),
                 "bare_memory": round(long["peak_memory_mib"]["bare"] / short["peak_memory_mib"]["bare"], 2),
             }

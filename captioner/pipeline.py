@@ -33,7 +33,7 @@ from .model import Chapter, CueTrack, Transcript, from_dict, to_dict, transcript
 from .qc import check_cues
 from .rules import get_profile
 from .speaker_names import apply_edits, apply_names, find_speaker_edits, load_speaker_edits, name_speakers, speaking_time
-from .speakers import SpeakerOptions, Turn, assign_words
+from .speakers import EvidenceThread, SpeakerOptions, Turn, assign_words
 from .speakers import detect as detect_speakers
 
 BIAS_MODES = ("hotwords", "prompt", "none")
@@ -185,7 +185,12 @@ class Stages:
             lambda d: ([from_dict(Chapter, c) for c in d["chapters"]], d["warnings"]))
         return chapters, warnings, key
 
-    def speaker_turns(self, info, transcript: Transcript, agenda: Agenda | None, up: str):
+    def start_speakers(self, info) -> EvidenceThread | None:
+        """Speaker detection's work on the audio alone, on its own thread beside recognition."""
+        return None if self.options.speakers == "off" else EvidenceThread(info.path)
+
+    def speaker_turns(self, info, transcript: Transcript, agenda: Agenda | None, up: str,
+                      evidence: EvidenceThread | None = None):
         """Voice turns labelled S1, S2, ... (None when speakers are off)."""
         mode = self.options.speakers
         if mode == "off":
@@ -195,11 +200,19 @@ class Stages:
         else:
             low = high = int(mode)
         spans = [(w.start, w.end) for w in transcript.words]
-        return self.cached(
-            "speakers", {"up": up, "media": info.sha256, "min": low, "max": high,
-                         "options": dataclasses.asdict(SpeakerOptions())},
-            lambda: detect_speakers(Path(info.path), speech_spans=spans, max_speakers=high, min_speakers=low),
-            to_dict, lambda d: [from_dict(Turn, t) for t in d])
+
+        def compute() -> list[Turn]:
+            source = evidence.result() if evidence is not None else Path(info.path)
+            return detect_speakers(source, speech_spans=spans, max_speakers=high, min_speakers=low)
+
+        try:
+            return self.cached(
+                "speakers", {"up": up, "media": info.sha256, "min": low, "max": high,
+                             "options": dataclasses.asdict(SpeakerOptions())},
+                compute, to_dict, lambda d: [from_dict(Turn, t) for t in d])
+        finally:
+            if evidence is not None:
+                evidence.cancel()  # no longer needed (done, or the turns came from the cache)
 
     def captions(self, transcript: Transcript, boundaries: list[float], up: str):
         profile = get_profile(self.options.profile, language=transcript.language, **self.options.rule_overrides)
@@ -282,13 +295,14 @@ def run_one(media_path: Path, options: RunOptions, reporter: Reporter | None = N
     with recording_lock(folder):
         remove_stale_temporaries(folder)
         stages = Stages(folder, options, reporter)
+        voices = stages.start_speakers(info)
         asr_options = bias_options(options.asr, options.bias, glossary, agenda)
         raw, key = stages.transcribe(info, asr_options)
         for warning in raw.warnings:
             reporter.warn(warning)
         transcript, key = stages.correct(raw, glossary, key)
         transcript, key = stages.listen(info, transcript, glossary, asr_options, key)
-        turns, key = stages.speaker_turns(info, transcript, agenda, key)
+        turns, key = stages.speaker_turns(info, transcript, agenda, key, voices)
         if turns is not None:
             assign_words(transcript.words, turns)
         chapters, agenda_warnings, key = stages.chapters(transcript, agenda, glossary, key)

@@ -12,16 +12,26 @@ the two channels differ strongly in loudness.
 
 Labels are "S1", "S2", ... in order of first appearance; names come later
 (`captioner.speaker_names`).
+
+The work on the audio alone (speech frames, embeddings) is `VoiceEvidence`,
+which a run gathers on its own thread while speech recognition runs
+(`EvidenceThread`); the transcript's spans then only select from it.
 """
 from __future__ import annotations
 
+import os
+import sys
+import threading
+import weakref
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass
+from concurrent.futures import CancelledError
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence
 
 import numpy as np
 
+from .channel_audio import decode_channels
 from .errors import CaptionerError, MediaError
 from .model import Word
 from .speech_activity import (
@@ -31,10 +41,10 @@ from .speech_activity import (
     SAMPLE_RATE,
     frame_db,
     mask_to_runs,
-    spans_to_mask,
+    near_spans,
     speech_frames,
 )
-from .voice_embeddings import embed_windows
+from .voice_embeddings import EMBEDDING_SIZE, embed_frames, encoder_input
 
 Span = tuple[float, float]
 
@@ -70,34 +80,30 @@ LEAK_LAG = 5  # frames (50 ms) of delay between the microphones allowed for
 STEREO_APART_DB = 15.0  # channels this far apart in loudness ...
 STEREO_APART_SHARE = 0.2  # ... for this share of the sound carry different voices
 SPAN_MARGIN = 1.0  # seconds around the transcript's speech spans where detected speech is kept
+# Niceness of the thread that gathers speaker evidence beside recognition: the lowest, so that it
+# only takes CPU that recognition leaves idle (with 0, recognition's two threads slowed down).
+EVIDENCE_NICE = 19
 
 
 # --- public API --------------------------------------------------------------
 
 def detect(
-    source: str | Path | np.ndarray | tuple[np.ndarray, np.ndarray],
+    source: str | Path | np.ndarray | tuple[np.ndarray, np.ndarray] | VoiceEvidence,
     sample_rate: int = SAMPLE_RATE,
     speech_spans: Sequence[Span] | None = None,
     max_speakers: int | None = None,
     min_speakers: int = 1,
     options: SpeakerOptions | None = None,
 ) -> list[Turn]:
-    """Speaker turns of a media file, a mono array, or a (left, right) pair.
+    """Speaker turns of a media file, a mono array, a (left, right) pair, or their `VoiceEvidence`.
 
     Stereo input whose channels carry different voices is split by channel;
     anything else is mixed to mono and clustered by voice.
     """
-    if isinstance(source, (str, Path)):
-        from .media import decode
-
-        source = decode(Path(source), split_stereo=True)
-        sample_rate = SAMPLE_RATE
-    if isinstance(source, tuple):
-        left, right = (np.asarray(c, dtype=np.float32) for c in source)
-        if channels_carry_different_voices(left, right, sample_rate):
-            return detect_turns_stereo(left, right, sample_rate, speech_spans, options)
-        source = (left + right) / 2
-    return detect_turns(source, sample_rate, speech_spans, max_speakers, min_speakers, options)
+    _check_bounds(max_speakers, min_speakers)
+    evidence = source if isinstance(source, VoiceEvidence) else gather_evidence(
+        source, sample_rate, speech_spans, options)
+    return evidence.turns(speech_spans, max_speakers, min_speakers, options)
 
 
 def detect_turns(
@@ -115,22 +121,9 @@ def detect_turns(
     music or noise the transcript skipped is never taken for a voice.
     `max_speakers` bounds the number of speakers (e.g. the agenda's count).
     """
-    opts = options or SpeakerOptions()
     _check_bounds(max_speakers, min_speakers)
-    audio = _as_mono_16k(audio, sample_rate)
-    speech = _speech(audio, speech_spans)
-    regions = mask_to_runs(speech)
-    if not regions:
-        return []
-    windows = _windows(regions, opts)
-    if not windows:
-        # too little speech to tell voices apart: one speaker
-        return _runs_to_turns([(s, e, 0) for s, e in regions], opts)
-    embeddings = embed_windows(audio, windows)
-    labels = cluster(embeddings, windows, regions, opts, max_speakers, min_speakers)
-    frame_labels = _frame_labels(embeddings, labels, windows, speech)
-    runs = _smooth(_labelled_runs(frame_labels, regions), opts.min_turn)
-    return _runs_to_turns(runs, opts)
+    evidence = mono_evidence(_as_mono_16k(audio, sample_rate), speech_spans, options)
+    return evidence.turns(speech_spans, max_speakers, min_speakers, options)
 
 
 def detect_turns_stereo(
@@ -147,32 +140,193 @@ def detect_turns_stereo(
     the other channel and rising and falling with it.
     Both may speak at once: turns may overlap.
     """
-    opts = options or SpeakerOptions()
+    return stereo_evidence(left, right, sample_rate).turns(speech_spans, options=options)
+
+
+# --- what the audio says before the transcript is known ------------------------
+
+@dataclass
+class VoiceEvidence:
+    """What speaker detection takes from the audio alone, so that it can be gathered while
+    speech recognition runs (`EvidenceThread`); the audio itself is not kept.
+
+    Mono: the detector's speech frames, the encoder's input frames, and the
+    embeddings of the windows over that speech (the transcript's spans mostly
+    keep those windows as they are; others are embedded when asked for).
+    Stereo with a voice per channel: each channel's speech frames and loudness.
+    """
+    speech: list[np.ndarray]  # per channel (one for mono): speech frames from the voice-activity detector
+    loudness: list[np.ndarray] | None = None  # stereo: dB per frame of each channel
+    mel: np.ndarray | None = None  # mono: `encoder_input` frames (None when there is no speech)
+    embeddings: dict[tuple[int, int], np.ndarray] = field(default_factory=dict)  # mono: per window
+
+    @property
+    def stereo(self) -> bool:
+        return len(self.speech) == 2
+
+    def turns(self, speech_spans: Sequence[Span] | None = None, max_speakers: int | None = None,
+              min_speakers: int = 1, options: SpeakerOptions | None = None) -> list[Turn]:
+        opts = options or SpeakerOptions()
+        _check_bounds(max_speakers, min_speakers)
+        if self.stereo:
+            return self._stereo_turns(speech_spans, opts)
+        speech = near_spans(self.speech[0], speech_spans, SPAN_MARGIN)
+        regions = mask_to_runs(speech)
+        if not regions:
+            return []
+        windows = _windows(regions, opts)
+        if not windows:
+            # too little speech to tell voices apart: one speaker
+            return _runs_to_turns([(s, e, 0) for s, e in regions], opts)
+        embeddings = self.embed(windows)
+        labels = cluster(embeddings, windows, regions, opts, max_speakers, min_speakers)
+        frame_labels = _frame_labels(embeddings, labels, windows, speech)
+        runs = _smooth(_labelled_runs(frame_labels, regions), opts.min_turn)
+        return _runs_to_turns(runs, opts)
+
+    def embed(self, windows: Sequence[tuple[int, int]], stop: threading.Event | None = None) -> np.ndarray:
+        """Embeddings of the windows, (len(windows), 256); those not yet known are computed and kept."""
+        if not windows:
+            return np.zeros((0, EMBEDDING_SIZE))
+        missing = [w for w in dict.fromkeys(windows) if w not in self.embeddings]
+        if missing:
+            self.embeddings.update(zip(missing, embed_frames(self.mel, missing, stop=stop)))
+        return np.stack([self.embeddings[w] for w in windows])
+
+    def _stereo_turns(self, speech_spans: Sequence[Span] | None, opts: SpeakerOptions) -> list[Turn]:
+        energy = self.loudness
+        width = int(LEAK_WINDOW / FRAME)
+        # the other microphone hears a voice a few milliseconds late: allow for the delay
+        follows = np.max([_local_correlation(energy[0], np.roll(energy[1], lag), width)
+                          for lag in range(-LEAK_LAG, LEAK_LAG + 1)], axis=0)
+        turns: list[Turn] = []
+        for channel in (0, 1):
+            own, other = energy[channel], energy[1 - channel]
+            leak = (own < other - LEAK_DB) & (follows > LEAK_CORRELATION)
+            speech = near_spans(self.speech[channel], speech_spans, SPAN_MARGIN) & ~leak
+            runs = [(s, e, channel) for s, e in mask_to_runs(speech) if (e - s) * FRAME >= MIN_SPEECH]
+            turns.extend(_runs_to_turns(runs, opts, relabel=False))
+        return _relabel_by_first_appearance(sorted(turns, key=lambda t: (t.start, t.end)))
+
+
+def gather_evidence(
+    source: str | Path | np.ndarray | tuple[np.ndarray, np.ndarray],
+    sample_rate: int = SAMPLE_RATE,
+    speech_spans: Sequence[Span] | None = None,
+    options: SpeakerOptions | None = None,
+    stop: threading.Event | None = None,
+) -> VoiceEvidence:
+    """The `VoiceEvidence` of a media file, a mono array or a (left, right) pair.
+
+    With `speech_spans`, only windows near them are embedded (no work for the
+    rest); without, every window of detected speech is (the spans come later).
+    """
+    decoded = isinstance(source, (str, Path))
+    if decoded:
+        source = decode_channels(Path(source))
+        sample_rate = SAMPLE_RATE
+        _check_stop(stop)
+    if isinstance(source, tuple):
+        left, right = (np.asarray(c, dtype=np.float32) for c in source)
+        if right is left:  # one array for equal channels (decode_channels): it is their mix
+            source = left
+        elif channels_carry_different_voices(left, right, sample_rate):
+            return stereo_evidence(left, right, sample_rate)
+        else:
+            if decoded:  # our own arrays: mix in place, no third copy of a long recording
+                left += right
+                source = left
+            else:
+                source = left + right
+            source /= 2
+        del left, right
+    evidence, windows = _frames_of(_as_mono_16k(source, sample_rate), speech_spans, options, stop)
+    del source  # the embeddings, the longest part, need only the frames: let a long recording's audio go
+    evidence.embed(windows, stop)
+    return evidence
+
+
+def mono_evidence(audio: np.ndarray, speech_spans: Sequence[Span] | None = None,
+                  options: SpeakerOptions | None = None, stop: threading.Event | None = None) -> VoiceEvidence:
+    """Speech frames, encoder input and window embeddings of 16 kHz mono audio."""
+    evidence, windows = _frames_of(audio, speech_spans, options, stop)
+    evidence.embed(windows, stop)
+    return evidence
+
+
+def _frames_of(audio: np.ndarray, speech_spans: Sequence[Span] | None, options: SpeakerOptions | None,
+               stop: threading.Event | None) -> tuple[VoiceEvidence, list[tuple[int, int]]]:
+    """Evidence without embeddings yet, and the windows to embed."""
+    speech = speech_frames(audio)
+    evidence = VoiceEvidence(speech=[speech])
+    regions = mask_to_runs(near_spans(speech, speech_spans, SPAN_MARGIN))
+    if regions:
+        _check_stop(stop)
+        evidence.mel = encoder_input(audio)
+    return evidence, _windows(regions, options or SpeakerOptions())
+
+
+def stereo_evidence(left: np.ndarray, right: np.ndarray, sample_rate: int = SAMPLE_RATE) -> VoiceEvidence:
+    """Each channel's speech frames and loudness, over the frames both channels have."""
     left = _as_mono_16k(left, sample_rate)
     right = _as_mono_16k(right, sample_rate)
     n = min(len(left), len(right)) // FRAME_SAMPLES
     left, right = left[: n * FRAME_SAMPLES], right[: n * FRAME_SAMPLES]
-    energy = [frame_db(left), frame_db(right)]
-    width = int(LEAK_WINDOW / FRAME)
-    # the other microphone hears a voice a few milliseconds late: allow for the delay
-    follows = np.max([_local_correlation(energy[0], np.roll(energy[1], lag), width)
-                      for lag in range(-LEAK_LAG, LEAK_LAG + 1)], axis=0)
-    turns: list[Turn] = []
-    for channel, audio in enumerate((left, right)):
-        own, other = energy[channel], energy[1 - channel]
-        leak = (own < other - LEAK_DB) & (follows > LEAK_CORRELATION)
-        speech = _speech(audio, speech_spans) & ~leak
-        runs = [(s, e, channel) for s, e in mask_to_runs(speech) if (e - s) * FRAME >= MIN_SPEECH]
-        turns.extend(_runs_to_turns(runs, opts, relabel=False))
-    return _relabel_by_first_appearance(sorted(turns, key=lambda t: (t.start, t.end)))
+    return VoiceEvidence(speech=[speech_frames(left), speech_frames(right)], loudness=[frame_db(left), frame_db(right)])
 
 
-def _speech(audio: np.ndarray, speech_spans: Sequence[Span] | None) -> np.ndarray:
-    """Speech frames; with transcript spans, only those near them (the detector's edges are more precise)."""
-    speech = speech_frames(audio)
-    if speech_spans is not None:
-        speech &= spans_to_mask([(a - SPAN_MARGIN, b + SPAN_MARGIN) for a, b in speech_spans], len(speech))
-    return speech
+class EvidenceThread:
+    """`gather_evidence` of a media file on a thread of its own, started before speech recognition.
+
+    Recognition (CTranslate2 on tiny.en) keeps about one of the two cores busy,
+    so the voice work beside it, at the lowest priority, costs little wall
+    time. `result()` waits for it; `cancel()` abandons it (also done when the
+    object is dropped unused).
+    """
+
+    def __init__(self, path: str | Path, options: SpeakerOptions | None = None):
+        self._stop = threading.Event()
+        self._outcome: dict = {}
+        self._thread = threading.Thread(target=_gather_into, name="speaker-evidence", daemon=True,
+                                        args=(self._outcome, Path(path), options, self._stop))
+        self._thread.start()
+        weakref.finalize(self, self._stop.set)
+
+    def result(self) -> VoiceEvidence:
+        self._thread.join()
+        if "error" in self._outcome:
+            raise self._outcome["error"]
+        return self._outcome["evidence"]
+
+    def cancel(self) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+def _gather_into(outcome: dict, path: Path, options: SpeakerOptions | None, stop: threading.Event) -> None:
+    _lower_priority()
+    try:
+        outcome["evidence"] = gather_evidence(path, options=options, stop=stop)
+    except CancelledError:
+        pass
+    except BaseException as exc:  # raised again by result(), in the caller's thread
+        outcome["error"] = exc
+
+
+def _lower_priority() -> None:
+    """Give this thread a low CPU priority, so that recognition, which the run waits for,
+    never waits for it when the cores are busy (Linux nices each thread on its own)."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), EVIDENCE_NICE)
+    except (AttributeError, OSError):
+        pass
+
+
+def _check_stop(stop: threading.Event | None) -> None:
+    if stop is not None and stop.is_set():
+        raise CancelledError
 
 
 def _local_correlation(a: np.ndarray, b: np.ndarray, width: int) -> np.ndarray:

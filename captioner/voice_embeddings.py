@@ -8,6 +8,8 @@ from __future__ import annotations
 import functools
 import importlib.util
 import threading
+from concurrent.futures import CancelledError
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Sequence
 
@@ -25,6 +27,12 @@ HIDDEN_SIZE = 256
 EMBEDDING_SIZE = 256
 LAYERS = 3
 NORM_TARGET_DBFS = -30
+# The encoder's matrix products run on one thread. With two, a thread team that shares the
+# cores with speech recognition (or any other process) waits at every LSTM time step:
+# measured on the sample's 211 windows with the other core busy, 1.4 s on one thread
+# against 13 s on two.
+ENCODER_THREADS = 1
+BATCH_STEPS = 50  # LSTM time steps whose input products are computed at once (bounds memory)
 
 _encoder = None
 _encoder_lock = threading.Lock()
@@ -46,79 +54,158 @@ def weights_path() -> Path:
     return path
 
 
-def load_encoder():
-    """The voice encoder (LSTM, linear, ReLU) with resemblyzer's weights, loaded once per process."""
+class VoiceEncoder:
+    """resemblyzer's d-vector network in numpy (float32): a 3-layer LSTM, then linear and ReLU.
+
+    The same numbers as resemblyzer's torch module (to about 1e-6) without
+    importing torch, which costs a second and 180 MB per process.
+    """
+
+    def __init__(self, state: dict[str, np.ndarray]):
+        # PyTorch's gate order is input, forget, cell, output; the three sigmoid gates use
+        # sigmoid(x) = (1 + tanh(x / 2)) / 2, so their rows are halved once here and each
+        # time step takes a single tanh over all four gates.
+        h = HIDDEN_SIZE
+        half = np.ones(4 * h, dtype=np.float32)
+        half[: 2 * h] = 0.5
+        half[3 * h:] = 0.5
+        self.layers = []
+        for layer in range(LAYERS):
+            w_in = np.asarray(state[f"lstm.weight_ih_l{layer}"], dtype=np.float32) * half[:, None]
+            w_rec = np.asarray(state[f"lstm.weight_hh_l{layer}"], dtype=np.float32) * half[:, None]
+            bias = (np.asarray(state[f"lstm.bias_ih_l{layer}"], dtype=np.float32)
+                    + np.asarray(state[f"lstm.bias_hh_l{layer}"], dtype=np.float32)) * half
+            self.layers.append((np.ascontiguousarray(w_in.T), np.ascontiguousarray(w_rec.T), bias))
+        self.linear = np.ascontiguousarray(np.asarray(state["linear.weight"], dtype=np.float32).T)
+        self.linear_bias = np.asarray(state["linear.bias"], dtype=np.float32)
+
+    def __call__(self, frames: np.ndarray) -> np.ndarray:
+        """(windows, steps, 40) mel frames of one length -> (windows, 256) L2-normed embeddings."""
+        h = HIDDEN_SIZE
+        sequence = np.asarray(frames, dtype=np.float32)
+        count, steps, _ = sequence.shape
+        for w_in, w_rec, bias in self.layers:
+            hidden = np.zeros((count, h), dtype=np.float32)
+            cell = np.zeros((count, h), dtype=np.float32)
+            outputs = np.empty((count, steps, h), dtype=np.float32)
+            for first in range(0, steps, BATCH_STEPS):
+                gates_in = sequence[:, first:first + BATCH_STEPS] @ w_in
+                gates_in += bias
+                for t in range(gates_in.shape[1]):
+                    gates = gates_in[:, t]
+                    gates += hidden @ w_rec
+                    np.tanh(gates, out=gates)
+                    i, f, g, o = gates[:, :h], gates[:, h:2 * h], gates[:, 2 * h:3 * h], gates[:, 3 * h:]
+                    f += 1
+                    f *= cell
+                    i += 1
+                    i *= g
+                    cell = f + i
+                    cell *= 0.5  # (1 + tanh) / 2 of both sigmoid gates
+                    o += 1
+                    o *= 0.5
+                    hidden = np.tanh(cell)
+                    hidden *= o
+                    outputs[:, first + t] = hidden
+            sequence = outputs
+        raw = np.maximum(hidden @ self.linear + self.linear_bias, 0)
+        norm = np.linalg.norm(raw, axis=1, keepdims=True)
+        return raw / np.maximum(norm, 1e-12)
+
+
+def load_encoder() -> VoiceEncoder:
+    """The voice encoder with resemblyzer's weights, loaded once per process."""
     global _encoder
-    import torch
+    from .torch_weights import load_legacy
 
     with _encoder_lock:
         if _encoder is None:
-            encoder = torch.nn.Module()
-            encoder.lstm = torch.nn.LSTM(MEL_CHANNELS, HIDDEN_SIZE, LAYERS, batch_first=True)
-            encoder.linear = torch.nn.Linear(HIDDEN_SIZE, EMBEDDING_SIZE)
-            encoder.relu = torch.nn.ReLU()
             try:
-                state = torch.load(weights_path(), map_location="cpu", weights_only=True)["model_state"]
-                encoder.load_state_dict({k: v for k, v in state.items() if k.split(".")[0] in ("lstm", "linear")})
-            except (OSError, KeyError, RuntimeError) as exc:
+                state = load_legacy(weights_path())["model_state"]
+                _encoder = VoiceEncoder(state)
+            except (OSError, ValueError, KeyError, TypeError) as exc:
                 raise ModelError(f"cannot load resemblyzer's voice encoder ({exc}); reinstall resemblyzer") from None
-            _encoder = encoder.eval()
         return _encoder
 
 
-def normalize_volume(audio: np.ndarray, target_dbfs: float = NORM_TARGET_DBFS) -> np.ndarray:
-    """Raise quiet audio to the level the encoder was trained on (never lower it)."""
-    rms = float(np.sqrt(np.mean(np.square(audio, dtype=np.float64)))) if len(audio) else 0.0
+def volume_gain(audio: np.ndarray, target_dbfs: float = NORM_TARGET_DBFS) -> float:
+    """The factor that raises quiet audio to the level the encoder was trained on (never lowers it)."""
+    if not len(audio):
+        return 1.0
+    squares = sum(float(np.sum(np.square(audio[i:i + MEL_BLOCK], dtype=np.float64)))
+                  for i in range(0, len(audio), MEL_BLOCK))
+    rms = float(np.sqrt(squares / len(audio)))
     if rms <= 0:
-        return audio
+        return 1.0
     change = target_dbfs - 20 * np.log10(rms)
-    return audio if change < 0 else audio * (10 ** (change / 20))
+    return 1.0 if change < 0 else float(10 ** (change / 20))
 
 
-def embed_windows(audio: np.ndarray, windows: Sequence[tuple[int, int]], batch: int = 64) -> np.ndarray:
-    """One L2-normed embedding per (start, end) window, in 10 ms frames, of 16 kHz mono audio."""
-    import torch
+def encoder_input(audio: np.ndarray) -> np.ndarray:
+    """What `embed_frames` takes: mel frames of the audio at the encoder's volume."""
+    return mel_frames(audio, gain=volume_gain(audio))
 
+
+def embed_frames(mel: np.ndarray, windows: Sequence[tuple[int, int]], batch: int = 64,
+                 stop: threading.Event | None = None) -> np.ndarray:
+    """One L2-normed embedding per (start, end) window of `encoder_input` frames.
+
+    `stop`, when set, abandons the work between batches (CancelledError).
+    """
     encoder = load_encoder()
-    if not windows:
-        return np.zeros((0, EMBEDDING_SIZE))
-    mel = mel_frames(normalize_volume(audio))
     out = np.zeros((len(windows), EMBEDDING_SIZE))
     # Windows of one length go through the LSTM together as a dense batch: most windows
     # share the full length, and a packed batch of mixed lengths runs ten times slower on a CPU.
     by_length: dict[int, list[int]] = {}
     for index, (start, end) in enumerate(windows):
         by_length.setdefault(end - start, []).append(index)
-    with torch.inference_mode():
+    with _blas_threads(ENCODER_THREADS):
         for indices in by_length.values():
             for i in range(0, len(indices), batch):
+                if stop is not None and stop.is_set():
+                    raise CancelledError
                 part = indices[i:i + batch]
-                frames = torch.from_numpy(np.stack([mel[windows[k][0]:windows[k][1]] for k in part]))
-                _, (hidden, _) = encoder.lstm(frames)
-                raw = encoder.relu(encoder.linear(hidden[-1]))
-                out[part] = torch.nn.functional.normalize(raw, dim=1).numpy()
+                out[part] = encoder(np.stack([mel[windows[k][0]:windows[k][1]] for k in part]))
     return out
 
 
-def mel_frames(audio: np.ndarray) -> np.ndarray:
+@contextmanager
+def _blas_threads(count: int):
+    """numpy's BLAS limited to `count` threads for the block (threadpoolctl comes with librosa)."""
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:
+        yield
+        return
+    with threadpool_limits(limits=count, user_api="blas"):
+        yield
+
+
+def mel_frames(audio: np.ndarray, gain: float = 1.0) -> np.ndarray:
     """The encoder's input: 40-band mel power spectrogram, 25 ms windows every 10 ms, (frames, 40).
 
     The same numbers as resemblyzer's librosa-based `wav_to_mel_spectrogram`
-    (centred frames, zero padding, periodic Hann window), block by block.
+    (centred frames, zero padding, periodic Hann window) of `audio * gain`,
+    block by block so that no copy of the whole recording is made.
     """
     n_fft = int(SAMPLE_RATE * MEL_WINDOW_MS / 1000)
+    half = n_fft // 2
     filters = mel_filters(n_fft, MEL_CHANNELS)
     window = np.hanning(n_fft + 1)[:-1].astype(np.float32)
-    padded = np.pad(np.asarray(audio, dtype=np.float32), n_fft // 2)
-    n = 1 + (len(padded) - n_fft) // FRAME_SAMPLES
+    n = 1 + (len(audio) + 2 * half - n_fft) // FRAME_SAMPLES
     per_block = MEL_BLOCK // FRAME_SAMPLES
     out = np.empty((n, len(filters)), dtype=np.float32)
     for first in range(0, n, per_block):
         count = min(per_block, n - first)
+        # this block's samples, with the zero padding of the centred frames at either end
+        lo = first * FRAME_SAMPLES - half
+        hi = (first + count - 1) * FRAME_SAMPLES + n_fft - half
+        piece = np.asarray(audio[max(lo, 0):min(hi, len(audio))], dtype=np.float32) * np.float32(gain)
+        piece = np.pad(piece, (max(0, -lo), max(0, hi - len(audio))))
         frames = np.lib.stride_tricks.as_strided(
-            padded[first * FRAME_SAMPLES:],
+            piece,
             shape=(count, n_fft),
-            strides=(padded.strides[0] * FRAME_SAMPLES, padded.strides[0]),
+            strides=(piece.strides[0] * FRAME_SAMPLES, piece.strides[0]),
             writeable=False,
         )
         power = np.abs(np.fft.rfft(frames * window, axis=1)) ** 2
