@@ -116,6 +116,13 @@ class Stages:
         self.reporter = reporter
         self.cache = StageCache(folder / ".cache")
         self.timings: dict[str, dict] = {}
+        self._audio = None
+
+    def decoded_audio(self, info):
+        """The recording as 16 kHz mono samples, decoded once for the stages that read them."""
+        if self._audio is None:
+            self._audio = media.decode(Path(info.path))
+        return self._audio
 
     def cached(self, stage: str, key_parts: dict, compute: Callable[[], object],
                dump: Callable[[object], object], load: Callable[[object], object]):
@@ -133,7 +140,7 @@ class Stages:
     def transcribe(self, info, asr_options: asr.AsrOptions) -> tuple[Transcript, str]:
         def compute() -> Transcript:
             started = time.perf_counter()
-            audio = media.decode(Path(info.path))
+            audio = self.decoded_audio(info)
             decoded = time.perf_counter()
             bar = self.reporter.progress("transcribing", info.duration)
             try:
@@ -162,17 +169,20 @@ class Stages:
 
     def listen(self, info, transcript: Transcript, glossary: Glossary | None, asr_options: asr.AsrOptions,
                up: str) -> tuple[Transcript, str]:
-        if glossary is None or not (self.options.correct and self.options.listen):
-            return transcript, stable_hash({"up": up, "listen": False})
-        options = ListenOptions()
+        try:
+            if glossary is None or not (self.options.correct and self.options.listen):
+                return transcript, stable_hash({"up": up, "listen": False})
+            options = ListenOptions()
 
-        def compute() -> Transcript:
-            audio = media.decode(Path(info.path))
-            return listen_again(transcript, audio, glossary, asr.load_model(asr_options), options)[0]
+            def compute() -> Transcript:
+                audio = self.decoded_audio(info)
+                return listen_again(transcript, audio, glossary, asr.load_model(asr_options), options)[0]
 
-        return self.cached(
-            "listen", {"up": up, "glossary": glossary.glossary_hash(), "options": dataclasses.asdict(options)},
-            compute, to_dict, lambda d: from_dict(Transcript, d))
+            return self.cached(
+                "listen", {"up": up, "glossary": glossary.glossary_hash(), "options": dataclasses.asdict(options)},
+                compute, to_dict, lambda d: from_dict(Transcript, d))
+        finally:
+            self._audio = None  # the last stage that reads the samples: a long recording's are large
 
     def chapters(self, transcript: Transcript, agenda: Agenda | None, glossary, up: str):
         if agenda is None:
