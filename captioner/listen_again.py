@@ -25,6 +25,7 @@ from rapidfuzz import fuzz, process
 
 from .correct import CorrectOptions, FormIndex, replace_span, sound_similarity, split_word
 from .glossary import Glossary, compact, is_common_word, sound_codes, zipf
+from .media import SAMPLE_RATE
 from .model import Correction, Transcript, Word
 
 
@@ -140,6 +141,7 @@ class AcousticScorer:
 
     BATCH = 8  # texts aligned at once
     FRAMES_PER_SECOND = 100  # of the log-mel features; the encoder halves them
+    FEATURE_MARGIN = 1  # second of audio either side of what is read (the spectrogram's window reaches past its frame)
 
     def __init__(self, whisper_model, audio: np.ndarray, language: str = "en"):
         from faster_whisper.tokenizer import Tokenizer
@@ -148,17 +150,27 @@ class AcousticScorer:
         multilingual = whisper_model.model.is_multilingual
         self.tokenizer = Tokenizer(whisper_model.hf_tokenizer, multilingual, task="transcribe",
                                    language=language if multilingual else "en")
-        self.features = whisper_model.feature_extractor(audio)  # once: slices of it are what a window sees
+        self.audio = audio
+
+    def features(self, start: float, end: float) -> np.ndarray:
+        """Log-mel frames from ``start`` to ``end``, computed from the audio around them: the
+        spectrogram of a whole 31-minute recording would allocate 1.9 GB on the way."""
+        margin_frames = min(int(start * self.FRAMES_PER_SECOND), self.FEATURE_MARGIN * self.FRAMES_PER_SECOND)
+        first_frame = int(start * self.FRAMES_PER_SECOND) - margin_frames
+        first = first_frame * SAMPLE_RATE // self.FRAMES_PER_SECOND
+        last = int((end + self.FEATURE_MARGIN) * SAMPLE_RATE)
+        around = self.model.feature_extractor(self.audio[first:last])
+        frames = min(int((end - start) * self.FRAMES_PER_SECOND), 3000, around.shape[-1] - margin_frames)
+        frames -= frames % 2
+        return np.ascontiguousarray(around[None, :, margin_frames:margin_frames + frames])
 
     def log_probs(self, start: float, end: float, texts: list[str], prompt: str = "",
                   prompt_tokens: int = 60) -> list[float]:
         """The score of each text as what is said from ``start`` to ``end`` seconds (at most 30 s)."""
         import ctranslate2
 
-        first = int(start * self.FRAMES_PER_SECOND)
-        frames = min(int((end - start) * self.FRAMES_PER_SECOND), 3000, self.features.shape[-1] - first)
-        frames -= frames % 2
-        features = np.ascontiguousarray(self.features[None, :, first:first + frames])
+        features = self.features(start, end)
+        frames = features.shape[-1]
         encoded = self.model.model.encode(ctranslate2.StorageView.from_array(features), to_cpu=True)
         encoded = np.array(encoded)
         sequence = list(self.tokenizer.sot_sequence)

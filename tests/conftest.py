@@ -10,6 +10,8 @@ ROOT = Path(__file__).resolve().parents[1]
 REAL = ROOT.parent / "shared" / "data" / "real"
 SAMPLE = ROOT / "recordings" / "view-to-a-border.mp3"
 SAMPLE_TRUTH = ROOT / "recordings" / "view-to-a-border.truth.json"
+JFK_TEXT = ("And so my fellow Americans, ask not what your country can do for you, "
+            "ask what you can do for your country.")  # what jfk.flac says
 
 for extra in (ROOT / "tests", ROOT / "scripts"):
     if str(extra) not in sys.path:

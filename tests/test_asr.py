@@ -7,11 +7,9 @@ from captioner.asr import AsrOptions, bundled_model_path, resolve_model, transcr
 from captioner.errors import ModelError
 from captioner.asr import load_model
 from captioner.media import decode
-from conftest import real
+from conftest import JFK_TEXT, real
 from textnorm import wer
 
-JFK = ("And so my fellow Americans, ask not what your country can do for you, "
-       "ask what you can do for your country.")
 
 
 @pytest.fixture(scope="module")
@@ -29,7 +27,7 @@ def test_bundled_model_is_the_offline_default():
 
 def test_jfk_word_error_rate(jfk_transcript):
     # tiny.en gets this clip word for word; 0.1 allows two slips in 22 words.
-    assert wer(JFK, jfk_transcript.text) <= 0.1
+    assert wer(JFK_TEXT, jfk_transcript.text) <= 0.1
     assert jfk_transcript.language == "en"
 
 
@@ -68,6 +66,6 @@ def test_folder_without_model_is_refused(tmp_path):
 
 def test_batched_pipeline_gives_words_with_times():
     transcript = transcribe_audio(decode(real("jfk.flac")), AsrOptions(batch_size=8))
-    assert wer(JFK, transcript.text) <= 0.1
+    assert wer(JFK_TEXT, transcript.text) <= 0.1
     assert transcript.options["batch_size"] == 8
     assert transcript.words[-1].end <= 11.0 and transcript.words[0].start < 1.0

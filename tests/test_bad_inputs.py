@@ -11,10 +11,9 @@ import pytest
 from click.testing import CliRunner
 
 from captioner.cli import main
-from conftest import ROOT, SAMPLE, real
+from conftest import JFK_TEXT, ROOT, SAMPLE, real
 from test_media import make_video_without_audio
 from captioner.formats.vtt import read_vtt
-from test_asr import JFK
 from test_pipeline import write_wav
 from textnorm import wer
 
@@ -150,7 +149,7 @@ def test_bad_input(case, tmp_path, monkeypatch):
             assert "ask not what your country" in vtt.lower().replace("\n", " ").replace(",", "")
         if case == "very loud clipped file":
             # clipping destroys part of the signal: still a transcript, and a warning saying why it suffers
-            assert wer(JFK, " ".join(c.text for c in read_vtt(vtt))) <= 0.5
+            assert wer(JFK_TEXT, " ".join(c.text for c in read_vtt(vtt))) <= 0.5
             assert "clipped" in result.stderr
         if case == "truncated audio":
             assert report["duration"] > 20 and vtt.count("-->") >= 5

@@ -11,6 +11,7 @@ import copy
 import subprocess
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from captioner.asr import AsrOptions, load_model, transcribe_audio
@@ -19,12 +20,10 @@ from captioner.glossary_formats import read_csv
 from captioner.listen_again import AcousticScorer, listen_again
 from captioner.media import decode
 from captioner.model import Transcript, Word
-from conftest import real
+from conftest import JFK_TEXT, real
 
 ROOT = Path(__file__).resolve().parents[1]
 CT = ROOT / "glossary" / "counter-terrorism.yaml"
-JFK_TEXT = ("And so my fellow Americans, ask not what your country can do for you, "
-            "ask what you can do for your country.")
 
 
 @pytest.fixture(scope="module")
@@ -45,6 +44,19 @@ def test_the_scorer_prefers_what_was_said(model, jfk):
                                                         "The weather in Geneva is cold today."])
     assert said > changed > other
     assert said - changed > 2.0, (said, changed)
+
+
+def test_the_scorer_reads_the_frames_the_whole_recording_has(model, jfk):
+    # computed from the audio around the seconds read, not from the whole recording
+    audio, _ = jfk
+    whole = model.feature_extractor(audio)
+    scorer = AcousticScorer(model, audio)
+    for start, end in [(0.0, 3.0), (4.37, 7.9), (9.0, 11.0)]:
+        part = scorer.features(start, end)[0]
+        first = int(start * 100)
+        assert part.shape == (80, min(int((end - start) * 100), whole.shape[-1] - first) // 2 * 2)
+        # equal but where the quietest bins are floored (8 log units below the loudest of what is read)
+        assert np.median(np.abs(part - whole[:, first:first + part.shape[-1]])) < 1e-5
 
 
 def test_ordinary_speech_is_left_alone_with_the_whole_glossary(model, jfk):

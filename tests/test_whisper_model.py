@@ -1,0 +1,57 @@
+"""The recogniser's fallback: a token budget per window stops a derailed decoder early."""
+from __future__ import annotations
+
+import pytest
+from faster_whisper.audio import pad_or_trim
+
+from captioner import whisper_model
+from captioner.asr import AsrOptions, load_model, transcribe_audio
+from captioner.glossary import load_glossaries
+from captioner.media import SAMPLE_RATE, decode
+from captioner.pipeline import bias_options
+from conftest import JFK_TEXT, ROOT, real
+from textnorm import wer
+
+
+
+@pytest.fixture(scope="module")
+def jfk_audio():
+    return decode(real("jfk.flac"))
+
+
+@pytest.fixture(scope="module")
+def glossary_hotwords():
+    glossary = load_glossaries([ROOT / "glossary" / "counter-terrorism.yaml"])
+    options = bias_options(AsrOptions(), "hotwords", glossary, None)
+    assert options.hotwords
+    return options
+
+
+def test_window_seconds_are_read_from_padded_features(jfk_audio):
+    model = load_model(AsrOptions())
+    features = model.feature_extractor(jfk_audio[: int(1.18 * SAMPLE_RATE)])
+    padded = pad_or_trim(features)
+    assert padded.shape[-1] == 3000
+    assert whisper_model.content_seconds(padded) == pytest.approx(1.18, abs=0.02)
+    assert whisper_model.content_seconds(padded[None]) == pytest.approx(1.18, abs=0.02)
+
+
+def test_hotwords_do_not_make_the_decoder_run_on(jfk_audio, glossary_hotwords, monkeypatch):
+    # With the counter-terrorism hotwords, tiny.en follows the last words of jfk.flac with a
+    # made-up "see you in the next video" over and over until the model's length limit.
+    text = transcribe_audio(jfk_audio, glossary_hotwords).text
+    assert wer(JFK_TEXT, text) <= 0.1
+    assert "video" not in text
+    assert text.rstrip().endswith("for your country.")
+
+    monkeypatch.setattr(whisper_model, "TOKENS_PER_SECOND", 1000)  # no budget: the run-on is back
+    unbounded = transcribe_audio(jfk_audio, glossary_hotwords).text
+    assert unbounded.count("see you in the next video") >= 3
+
+
+def test_an_attempt_stops_at_its_budget(jfk_audio, monkeypatch):
+    monkeypatch.setattr(whisper_model, "TOKENS_PER_SECOND", 0)
+    monkeypatch.setattr(whisper_model, "TOKENS_ALWAYS", 4)
+    transcript = transcribe_audio(jfk_audio, AsrOptions())
+    assert 0 < len(transcript.words) <= 4
+    assert transcript.text.split()[0] == "And"
