@@ -13,7 +13,9 @@ for the glossary of this recording that grows with the written likeness
 checked there, as recognition's hotwords do, so the prompt favours neither.
 
 Spans that recognition was sure of, everyday single words ("you", "two") and
-terms already written are not checked, which keeps the number of readings small.
+terms already written are not checked, which keeps the number of readings small;
+a span holding a written term is checked only against longer terms that contain
+it ("INTERPOL novices" for INTERPOL notices, "FATF recommendation").
 """
 from __future__ import annotations
 
@@ -45,7 +47,8 @@ class ListenOptions:
     similarity_per_unit: float = 5.0
     most_margin: float = 3.0
     # A term of everyday words must be this much more likely: the prompt that names it makes
-    # such words likely anywhere ("Connect National" read as "international law").
+    # such words likely anywhere ("Connect National" read as "international law"); so must a
+    # longer term that would take the place of a written one and of more words than it has.
     everyday_term_lead: float = 2.0
     padding: float = 0.2  # seconds of audio kept before a reading's first word and after its last
     context_before: float = 1.0  # seconds of words read before a span
@@ -64,6 +67,7 @@ class _Check:
     concept: str
     similarity: float = 0.0
     everyday: bool = False  # the term is everyday words only ("international law", "dark vessels")
+    swallows: bool = False  # a longer term in place of a written one and more words ("watchlist And")
     delta: float = 0.0
 
 
@@ -86,13 +90,14 @@ def find_checks(transcript: Transcript, index: FormIndex, options: ListenOptions
                 key = compact(" ".join(cores[i:j]))
                 if _written_form(key, index):
                     continue
-                if len(key) < 3 or any(_written_form(compact(f), index) for f in _subspans(cores[i:j])):
+                if len(key) < 3:
                     continue
+                written = [compact(f) for f in _subspans(cores[i:j]) if _written_form(compact(f), index)]
                 if min(w.probability for w in words[i:j]) >= options.sure_probability:
                     continue
                 if j - i == 1 and zipf(cores[i].lower()) >= options.everyday_zipf:
                     continue
-                found.extend(_span_checks(seg_no, i, j, key, choices, index, options))
+                found.extend(_span_checks(seg_no, i, j, key, choices, index, options, written))
         checks.extend(_best_spans(found))
     most = max(1, int(options.checks_per_minute * transcript.duration / 60))
     return sorted(sorted(checks, key=lambda c: -c.similarity)[:most], key=lambda c: (c.segment, c.start))
@@ -117,13 +122,15 @@ def _best_spans(found: list[_Check]) -> list[_Check]:
     return kept
 
 
-def _span_checks(seg_no, i, j, key, choices, index, options) -> list[_Check]:
+def _span_checks(seg_no, i, j, key, choices, index, options, written=()) -> list[_Check]:
     hits = process.extract(key, choices, scorer=fuzz.ratio, score_cutoff=options.min_similarity - 20, limit=None)
     codes = sound_codes(key)
     key_digits = "".join(c for c in key if c.isdigit())
     scored: dict[str, tuple[float, object]] = {}
     for _, spelling, pos in hits:
         form = index.forms[pos]
+        if any(w not in form.key or w == form.key for w in written):
+            continue  # a term already written inside the span may only grow into a longer term
         if not (0.67 <= len(key) / max(len(form.key), 1) <= 1.5) or j - i > form.words + 1:
             continue
         if form.digits and form.digits.replace(" ", "") != key_digits:
@@ -134,7 +141,8 @@ def _span_checks(seg_no, i, j, key, choices, index, options) -> list[_Check]:
             scored[form.text] = (score, form)
     best = sorted(scored.values(), key=lambda x: -x[0])[: options.candidates_per_span]
     return [_Check(seg_no, i, j, form.text, form.concept, round(score, 1),
-                   everyday=all(is_common_word(t) for t in form.toks)) for score, form in best]
+                   everyday=all(is_common_word(t) for t in form.toks),
+                   swallows=bool(written) and j - i > len(form.toks)) for score, form in best]
 
 
 class AcousticScorer:
@@ -253,7 +261,7 @@ def _changed_span(first: Word, last: Word, check: _Check) -> str:
 
 def margin(check: _Check, options: ListenOptions) -> float:
     """How much less likely than what was heard a term may be and still be written."""
-    if check.everyday:
+    if check.everyday or check.swallows:
         return -options.everyday_term_lead
     return min(options.most_margin, (check.similarity - options.similarity_origin) / options.similarity_per_unit)
 

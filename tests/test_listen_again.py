@@ -132,3 +132,29 @@ def test_nothing_to_check_without_a_glossary(model, egmont):
     audio, transcript = egmont
     fixed, log = listen_again(transcript, audio, read_csv("term,aliases,definition\n", "empty.csv"), model)
     assert log == [] and fixed.text == transcript.text
+
+
+NOTICES = "Officers check every traveller against INTERPOL notices before the flight leaves."
+
+
+@pytest.fixture(scope="module")
+def notices(tmp_path_factory):
+    audio = decode(speak(NOTICES, tmp_path_factory.mktemp("listen") / "notices.wav"))
+    return audio, transcribe_audio(audio, AsrOptions())
+
+
+def test_a_written_term_grows_into_the_longer_term_the_audio_says(model, notices):
+    # "INTERPOL" is a term as written, so only longer terms that contain it are tried on
+    # "INTERPOL novices" (how tiny.en wrote the sample's "INTERPOL notices")
+    audio, transcript = notices
+    glossary = load_glossary(CT)
+    words = [w.text for s in transcript.segments for w in s.words]
+    at = next(i for i, w in enumerate(words) if w.lower() == "interpol")
+    assert words[at + 1] == "notices", words  # tiny.en hears this voice right
+    wrong = misheard(transcript, words[at:at + 2], ["INTERPOL", "novices"])
+    fixed, log = listen_again(wrong, audio, glossary, model)
+    assert "against INTERPOL notices" in fixed.text, fixed.text
+    assert [(c.before, c.after) for c in log] == [("INTERPOL novices", "INTERPOL notices")]
+    # and where the audio says the word as heard, the term is left as it is
+    plain, log = listen_again(transcript, audio, glossary, model)
+    assert log == [] and plain.text == transcript.text
