@@ -99,11 +99,8 @@ def load_model(options: AsrOptions):
 
 
 def _load(WhisperModel, target, device, compute, threads, requested):
-    # Two workers (the weights are shared) let listening again read two windows at once:
-    # on the sample 1.7 -> 1.3-1.5 s, for 66 MB more at its peak. Recognition uses one.
-    workers = 2 if threads >= 2 else 1
     try:
-        return WhisperModel(target, device=device, compute_type=compute, cpu_threads=threads, num_workers=workers)
+        return WhisperModel(target, device=device, compute_type=compute, cpu_threads=threads)
     except ValueError as exc:
         if "Invalid model size" in str(exc):
             raise ModelError(

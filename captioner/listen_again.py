@@ -20,7 +20,6 @@ it ("INTERPOL novices" for INTERPOL notices, "FATF recommendation").
 from __future__ import annotations
 
 import copy
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -160,7 +159,6 @@ class AcousticScorer:
         self.tokenizer = Tokenizer(whisper_model.hf_tokenizer, multilingual, task="transcribe",
                                    language=language if multilingual else "en")
         self.audio = audio
-        self.workers = whisper_model.model.num_workers
 
     def features(self, start: float, end: float) -> np.ndarray:
         """Log-mel frames from ``start`` to ``end``, computed from the audio around them: the
@@ -202,8 +200,7 @@ def score_checks(transcript: Transcript, checks: list[_Check], scorer: AcousticS
     Whisper reads audio from the start of what it is given, so checks are read in
     groups from a word a little before the first span of the group to just after the
     last: the same words before a span in both readings, so only the span and what
-    follows make the difference. A group shares one encoding of its audio. Groups are
-    read side by side when the model has more than one worker.
+    follows make the difference. A group shares one encoding of its audio.
     """
     words = [w for s in transcript.segments for w in s.words]
     position = {}
@@ -211,7 +208,6 @@ def score_checks(transcript: Transcript, checks: list[_Check], scorer: AcousticS
         for k in range(len(s.words)):
             position[(n, k)] = len(position)
     pending = sorted(checks, key=lambda c: position[(c.segment, c.start)])
-    readings = []  # what to read in one encoding, and how its scores become the checks' deltas
     while pending:
         lo = _reading_start(words, position[(pending[0].segment, pending[0].start)], options)
         window_start = max(0.0, words[lo].start - options.padding)
@@ -240,12 +236,9 @@ def score_checks(transcript: Transcript, checks: list[_Check], scorer: AcousticS
                                              " ".join(w.text for w in words[span_end:hi])]))
             rows.append((check, *(texts.setdefault(f"{before} {text}".strip(), len(texts)) for text in (heard, changed))))
         prompt = ", ".join(dict.fromkeys(c.after for c, _, _, _ in group))
-        readings.append(((window_start, window_end, list(texts), prompt, options.prompt_tokens), rows))
-    with ThreadPoolExecutor(scorer.workers) as pool:
-        all_scores = pool.map(lambda reading: scorer.log_probs(*reading[0]), readings)
-        for (_, rows), scores in zip(readings, all_scores):
-            for check, heard, changed in rows:
-                check.delta = scores[changed] - scores[heard]
+        scores = scorer.log_probs(window_start, window_end, list(texts), prompt, options.prompt_tokens)
+        for check, heard, changed in rows:
+            check.delta = scores[changed] - scores[heard]
 
 
 def _reading_start(words: list[Word], start: int, options: ListenOptions) -> int:
