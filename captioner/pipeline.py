@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import time
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -302,10 +303,12 @@ def run_one(media_path: Path, options: RunOptions, reporter: Reporter | None = N
     agenda = load_agenda_for(media_path, options)
     stem, folder = output_folder(media_path, options.out_dir)
     errors: list[str] = []
-    with recording_lock(folder):
+    with recording_lock(folder), ExitStack() as on_exit:
         remove_stale_temporaries(folder)
         stages = Stages(folder, options, reporter)
         voices = stages.start_speakers(info)
+        if voices is not None:
+            on_exit.callback(voices.cancel)  # a failed stage stops it too (done by then otherwise)
         asr_options = bias_options(options.asr, options.bias, glossary, agenda)
         raw, key = stages.transcribe(info, asr_options)
         for warning in raw.warnings:

@@ -138,3 +138,25 @@ def test_lean_channel_decoding_of_a_text_file_is_a_media_error(tmp_path):
     fake.write_text("these are meeting notes, not audio\n" * 50)
     with pytest.raises(MediaError):
         decode_channels(fake)
+
+
+def test_a_run_whose_recognition_fails_stops_the_speaker_thread(tmp_path, monkeypatch):
+    from captioner import pipeline
+    from captioner.errors import ModelError
+
+    started = []
+    real_thread = pipeline.EvidenceThread
+
+    def watched(path):
+        started.append(real_thread(path))
+        return started[-1]
+
+    def fail(*args, **kwargs):
+        raise ModelError("recognition failed")
+
+    monkeypatch.setattr(pipeline, "EvidenceThread", watched)
+    monkeypatch.setattr(pipeline.Stages, "transcribe", fail)
+    with pytest.raises(ModelError):
+        pipeline.run_one(real("stereo_diarization.wav"), pipeline.RunOptions(out_dir=tmp_path, glossary_paths=[]))
+    assert len(started) == 1 and not started[0]._thread.is_alive()
+    assert "evidence" not in started[0]._outcome  # stopped, not left to finish its pass
