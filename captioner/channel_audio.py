@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from .errors import MediaError
+from .media import failure_reason
 from .speech_activity import SAMPLE_RATE
 
 GROUP_SAMPLES = 500_000  # decoded samples resampled at once (faster-whisper's grouping)
@@ -32,8 +33,7 @@ def decode_channels(path: Path) -> tuple[np.ndarray, np.ndarray]:
                 chunks.extend(f.to_ndarray().reshape(-1, 2) for f in resampler.resample(group))
             chunks.extend(f.to_ndarray().reshape(-1, 2) for f in resampler.resample(None))
     except (av.error.FFmpegError, ValueError, OSError) as exc:
-        reason = getattr(exc, "strerror", None) or type(exc).__name__
-        raise MediaError(f"{path}: the audio could not be decoded ({reason})") from None
+        raise MediaError(f"{path}: the audio could not be decoded ({failure_reason(exc)})") from None
     total = sum(len(c) for c in chunks)
     same = all(np.array_equal(c[:, 0], c[:, 1]) for c in chunks)
     left = np.empty(total, dtype=np.float32)

@@ -74,7 +74,8 @@ class _Check:
 
 def find_checks(transcript: Transcript, index: FormIndex, options: ListenOptions) -> list[_Check]:
     """Spans loosely like a glossary form and not already one: for each form, the best of
-    overlapping spans only, and none inside a term that is already written."""
+    overlapping spans only; a span holding a term already written, only for longer terms
+    that contain it."""
     choices = [compact(f.text) for f in index.forms]
     checks: list[_Check] = []
     for seg_no, segment in enumerate(transcript.segments):
@@ -89,15 +90,13 @@ def find_checks(transcript: Transcript, index: FormIndex, options: ListenOptions
                 if not all(cores[i:j]) or (j - i > 1 and (pieces[j - 2].trail or pieces[j - 1].lead)):
                     break  # a span ends at punctuation
                 key = compact(" ".join(cores[i:j]))
-                if _written_form(key, index):
+                if len(key) < 3 or _written_form(key, index):
                     continue
-                if len(key) < 3:
-                    continue
-                written = [compact(f) for f in _subspans(cores[i:j]) if _written_form(compact(f), index)]
                 if min(w.probability for w in words[i:j]) >= options.sure_probability:
                     continue
                 if j - i == 1 and zipf(cores[i].lower()) >= options.everyday_zipf:
                     continue
+                written = [k for k in map(compact, _subspans(cores[i:j])) if _written_form(k, index)]
                 found.extend(_span_checks(seg_no, i, j, key, choices, index, options, written))
         checks.extend(_best_spans(found))
     most = max(1, int(options.checks_per_minute * transcript.duration / 60))

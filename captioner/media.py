@@ -57,7 +57,7 @@ def probe(path: Path) -> MediaInfo:
     except MediaError:
         raise
     except (av.error.FFmpegError, UnicodeDecodeError, ValueError, OSError) as exc:
-        raise MediaError(f"{path}: not an audio or video file that can be decoded ({_reason(exc)})") from None
+        raise MediaError(f"{path}: not an audio or video file that can be decoded ({failure_reason(exc)})") from None
     return info
 
 
@@ -69,7 +69,7 @@ def _duration(container, stream) -> float:
     return 0.0
 
 
-def _reason(exc: Exception) -> str:
+def failure_reason(exc: Exception) -> str:
     """The cause without the file name FFmpeg repeats."""
     return getattr(exc, "strerror", None) or type(exc).__name__
 
@@ -82,5 +82,5 @@ def decode(path: Path, split_stereo: bool = False) -> np.ndarray | tuple[np.ndar
     try:
         audio = decode_audio(str(path), sampling_rate=SAMPLE_RATE, split_stereo=split_stereo)
     except (av.error.FFmpegError, ValueError, OSError) as exc:
-        raise MediaError(f"{path}: the audio could not be decoded ({_reason(exc)})") from None
+        raise MediaError(f"{path}: the audio could not be decoded ({failure_reason(exc)})") from None
     return audio

@@ -9,7 +9,6 @@ import functools
 import importlib.util
 import threading
 from concurrent.futures import CancelledError
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Sequence
 
@@ -152,6 +151,8 @@ def embed_frames(mel: np.ndarray, windows: Sequence[tuple[int, int]], batch: int
 
     `stop`, when set, abandons the work between batches (CancelledError).
     """
+    from threadpoolctl import threadpool_limits
+
     encoder = load_encoder()
     out = np.zeros((len(windows), EMBEDDING_SIZE))
     # Windows of one length go through the LSTM together as a dense batch: most windows
@@ -159,7 +160,7 @@ def embed_frames(mel: np.ndarray, windows: Sequence[tuple[int, int]], batch: int
     by_length: dict[int, list[int]] = {}
     for index, (start, end) in enumerate(windows):
         by_length.setdefault(end - start, []).append(index)
-    with _blas_threads(ENCODER_THREADS):
+    with threadpool_limits(limits=ENCODER_THREADS, user_api="blas"):
         for indices in by_length.values():
             for i in range(0, len(indices), batch):
                 if stop is not None and stop.is_set():
@@ -169,16 +170,6 @@ def embed_frames(mel: np.ndarray, windows: Sequence[tuple[int, int]], batch: int
     return out
 
 
-@contextmanager
-def _blas_threads(count: int):
-    """numpy's BLAS limited to `count` threads for the block (threadpoolctl comes with librosa)."""
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:
-        yield
-        return
-    with threadpool_limits(limits=count, user_api="blas"):
-        yield
 
 
 def mel_frames(audio: np.ndarray, gain: float = 1.0) -> np.ndarray:

@@ -10,8 +10,8 @@ same result, and a window the hotwords derail is decoded as plain Whisper would.
 
 Each attempt may write at most a number of tokens set by the seconds of audio in
 the window. A derailed decoder repeats a phrase until the model's length limit
-(measured on the sample: 224 tokens, 2.7 s, for the last 1.2 s of speech, a
-fifth of the whole run's cost of hotwords); speech never comes near the budget
+(measured on the sample: 224 tokens, 2.7 s, for the last 1.2 s of speech, most
+of what the hotwords cost there); speech never comes near the budget
 (the densest window of the test webinars held 4 tokens a second), so an attempt
 that fills it is a failure and the next prompt is tried.
 """
