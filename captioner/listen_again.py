@@ -15,7 +15,9 @@ checked there, as recognition's hotwords do, so the prompt favours neither.
 Spans that recognition was sure of, everyday single words ("you", "two") and
 terms already written are not checked, which keeps the number of readings small;
 a span holding a written term is checked only against longer terms that contain
-it ("INTERPOL novices" for INTERPOL notices, "FATF recommendation").
+it ("INTERPOL novices" for INTERPOL notices, "FATF recommendation"). An acronym
+written unsurely is checked against the glossary's other acronyms (its *rivals*:
+"ECCAS" for ECOWAS), read under no prompt, since a prompt naming either favours it.
 """
 from __future__ import annotations
 
@@ -26,7 +28,7 @@ import numpy as np
 from rapidfuzz import fuzz, process
 
 from .correct import CorrectOptions, FormIndex, replace_span, sound_similarity, split_word
-from .glossary import Glossary, compact, is_common_word, sound_codes, zipf
+from .glossary import Glossary, compact, is_acronym, is_common_word, sound_codes, zipf
 from .media import SAMPLE_RATE
 from .model import Correction, Transcript, Word
 
@@ -55,6 +57,12 @@ class ListenOptions:
     context_before: float = 1.0  # seconds of words read before a span
     group_seconds: float = 2.0  # checks starting this close to a group's first word are read with it
     words_after: int = 2  # words read after a span
+    # An acronym written with less confidence than this may be another acronym of the glossary
+    # ("ECCAS" for ECOWAS, "UNOCT" for UNODC: recognition's hotwords name both); that one is
+    # written when it is this much more likely, read under no prompt, so neither is favoured.
+    rival_probability: float = 0.5
+    rival_lead: float = 1.0
+    rivals_per_minute: float = 4.0  # read besides the other checks
     window_seconds: float = 30.0  # what Whisper's encoder takes
     prompt_tokens: int = 20
 
@@ -70,6 +78,7 @@ class _Check:
     everyday: bool = False  # the term is everyday words only ("international law", "dark vessels")
     swallows: bool = False  # a longer term in place of a written one and more words ("watchlist And")
     delta: float = 0.0
+    rival: bool = False  # another acronym of the glossary in place of one written unsurely
 
 
 def find_checks(transcript: Transcript, index: FormIndex, options: ListenOptions) -> list[_Check]:
@@ -90,7 +99,13 @@ def find_checks(transcript: Transcript, index: FormIndex, options: ListenOptions
                 if not all(cores[i:j]) or (j - i > 1 and (pieces[j - 2].trail or pieces[j - 1].lead)):
                     break  # a span ends at punctuation
                 key = compact(" ".join(cores[i:j]))
-                if len(key) < 3 or _written_form(key, index):
+                if len(key) < 3:
+                    continue
+                if j - i == 1 and key in index.exact and is_acronym(cores[i]):
+                    if words[i].probability < options.rival_probability:
+                        found.extend(_rival_checks(seg_no, i, key, choices, index, options))
+                    continue
+                if _written_form(key, index):
                     continue
                 if min(w.probability for w in words[i:j]) >= options.sure_probability:
                     continue
@@ -99,8 +114,11 @@ def find_checks(transcript: Transcript, index: FormIndex, options: ListenOptions
                 written = [k for k in map(compact, _subspans(cores[i:j])) if _written_form(k, index)]
                 found.extend(_span_checks(seg_no, i, j, key, choices, index, options, written))
         checks.extend(_best_spans(found))
-    most = max(1, int(options.checks_per_minute * transcript.duration / 60))
-    return sorted(sorted(checks, key=lambda c: -c.similarity)[:most], key=lambda c: (c.segment, c.start))
+    kept = []
+    for rival, per_minute in ((False, options.checks_per_minute), (True, options.rivals_per_minute)):
+        most = int(per_minute * max(transcript.duration, 60.0) / 60)  # a short clip gets a minute's worth
+        kept += sorted((c for c in checks if c.rival == rival), key=lambda c: -c.similarity)[:most]
+    return sorted(kept, key=lambda c: (c.segment, c.start))
 
 
 def _written_form(key: str, index: FormIndex) -> bool:
@@ -122,13 +140,24 @@ def _best_spans(found: list[_Check]) -> list[_Check]:
     return kept
 
 
-def _span_checks(seg_no, i, j, key, choices, index, options, written=()) -> list[_Check]:
+def _rival_checks(seg_no, i, key, choices, index, options) -> list[_Check]:
+    written = {f.concept for f in index.exact[key]}
+    checks = _span_checks(seg_no, i, i + 1, key, choices, index, options,
+                          allowed=lambda form: form.concept not in written and is_acronym(form.text))
+    for check in checks:
+        check.rival = True
+    return checks
+
+
+def _span_checks(seg_no, i, j, key, choices, index, options, written=(), allowed=None) -> list[_Check]:
     hits = process.extract(key, choices, scorer=fuzz.ratio, score_cutoff=options.min_similarity - 20, limit=None)
     codes = sound_codes(key)
     key_digits = "".join(c for c in key if c.isdigit())
     scored: dict[str, tuple[float, object]] = {}
     for _, spelling, pos in hits:
         form = index.forms[pos]
+        if allowed and not allowed(form):
+            continue
         if any(w not in form.key or w == form.key for w in written):
             continue  # a term already written inside the span may only grow into a longer term
         if not (0.67 <= len(key) / max(len(form.key), 1) <= 1.5) or j - i > form.words + 1:
@@ -201,14 +230,21 @@ def score_checks(transcript: Transcript, checks: list[_Check], scorer: AcousticS
     Whisper reads audio from the start of what it is given, so checks are read in
     groups from a word a little before the first span of the group to just after the
     last: the same words before a span in both readings, so only the span and what
-    follows make the difference. A group shares one encoding of its audio.
+    follows make the difference. A group shares one encoding of its audio. Rivals are
+    read in groups of their own, under no prompt.
     """
     words = [w for s in transcript.segments for w in s.words]
     position = {}
     for n, s in enumerate(transcript.segments):
         for k in range(len(s.words)):
             position[(n, k)] = len(position)
-    pending = sorted(checks, key=lambda c: position[(c.segment, c.start)])
+    for rival in (False, True):
+        pending = sorted((c for c in checks if c.rival == rival), key=lambda c: position[(c.segment, c.start)])
+        _read_groups(pending, words, position, scorer, options, prompted=not rival)
+
+
+def _read_groups(pending: list[_Check], words: list[Word], position: dict, scorer: AcousticScorer,
+                 options: ListenOptions, prompted: bool) -> None:
     while pending:
         lo = _reading_start(words, position[(pending[0].segment, pending[0].start)], options)
         window_start = max(0.0, words[lo].start - options.padding)
@@ -236,7 +272,7 @@ def score_checks(transcript: Transcript, checks: list[_Check], scorer: AcousticS
             changed = " ".join(filter(None, [_changed_span(words[start], words[span_end - 1], check),
                                              " ".join(w.text for w in words[span_end:hi])]))
             rows.append((check, *(texts.setdefault(f"{before} {text}".strip(), len(texts)) for text in (heard, changed))))
-        prompt = ", ".join(dict.fromkeys(c.after for c, _, _, _ in group))
+        prompt = ", ".join(dict.fromkeys(c.after for c, _, _, _ in group)) if prompted else ""
         scores = scorer.log_probs(window_start, window_end, list(texts), prompt, options.prompt_tokens)
         for check, heard, changed in rows:
             check.delta = scores[changed] - scores[heard]
@@ -255,6 +291,8 @@ def _changed_span(first: Word, last: Word, check: _Check) -> str:
 
 def margin(check: _Check, options: ListenOptions) -> float:
     """How much less likely than what was heard a term may be and still be written."""
+    if check.rival:
+        return -options.rival_lead
     if check.everyday or check.swallows:
         return -options.everyday_term_lead
     return min(options.most_margin, (check.similarity - options.similarity_origin) / options.similarity_per_unit)

@@ -158,3 +158,42 @@ def test_a_written_term_grows_into_the_longer_term_the_audio_says(model, notices
     # and where the audio says the word as heard, the term is left as it is
     plain, log = listen_again(transcript, audio, glossary, model)
     assert log == [] and plain.text == transcript.text
+
+
+ACRONYMS = read_csv("term,aliases,definition\n"
+                    "ECOWAS,Economic Community of West African States,\n"
+                    "ECCAS,Economic Community of Central African States,\n"
+                    "UNODC,United Nations Office on Drugs and Crime,\n"
+                    "UNOCT,United Nations Office of Counter-Terrorism,\n", "acronyms.csv")
+ADVISERS = "I am joined by colleagues from ECOWAS and UNODC. They train the navies of the region."
+
+
+@pytest.fixture(scope="module")
+def advisers(tmp_path_factory):
+    path = tmp_path_factory.mktemp("listen") / "advisers.wav"
+    subprocess.run(["espeak-ng", "-v", "en", "-s", "150", "-w", str(path), ADVISERS], check=True)
+    audio = decode(path)
+    return audio, transcribe_audio(audio, AsrOptions(hotwords="ECOWAS, ECCAS, UNODC, UNOCT"))
+
+
+def test_an_unsure_acronym_may_be_another_acronym_of_the_glossary(model, advisers):
+    # with hotwords, tiny.en wrote ECCAS for ECOWAS and UNOCT for UNODC on the synthetic webinars
+    audio, transcript = advisers
+    assert "from ECOWAS and UNODC." in transcript.text, transcript.text
+    wrong = misheard(misheard(transcript, ["ECOWAS"], ["ECCAS"]), ["UNODC."], ["UNOCT."])
+    fixed, log = listen_again(wrong, audio, ACRONYMS, model)
+    assert "from ECOWAS and UNODC." in fixed.text, fixed.text
+    assert [(c.before, c.after) for c in log] == [("ECCAS", "ECOWAS"), ("UNOCT", "UNODC")]
+    # what the audio says stays, however unsure recognition was of it
+    assert max(w.probability for s in transcript.segments for w in s.words if w.text.startswith(("ECOWAS", "UNODC"))) < 0.5
+    plain, log = listen_again(transcript, audio, ACRONYMS, model)
+    assert log == [] and plain.text == transcript.text
+
+
+def test_a_sure_acronym_is_not_checked_against_the_others(model, advisers):
+    audio, transcript = advisers
+    wrong = misheard(transcript, ["ECOWAS"], ["ECCAS"])
+    ecowas = next(w for s in wrong.segments for w in s.words if w.text == "ECCAS")
+    ecowas.probability = 0.9
+    fixed, log = listen_again(wrong, audio, ACRONYMS, model)
+    assert "ECCAS" in fixed.text and all(c.before != "ECCAS" for c in log)
