@@ -15,7 +15,8 @@ checked there, as recognition's hotwords do, so the prompt favours neither.
 Spans that recognition was sure of, everyday single words ("you", "two") and
 terms already written are not checked, which keeps the number of readings small;
 a span holding a written term is checked only against longer terms that contain
-it ("INTERPOL novices" for INTERPOL notices, "FATF recommendation"). An acronym
+it ("INTERPOL novices" for INTERPOL notices, "FATF recommendation"), and may run
+past punctuation within a sentence ("Yaoundé, Co. conduct"). An acronym
 written unsurely is checked against the glossary's other acronyms (its *rivals*:
 "ECCAS" for ECOWAS), read under no prompt, since a prompt naming either favours it.
 """
@@ -95,9 +96,12 @@ def find_checks(transcript: Transcript, index: FormIndex, options: ListenOptions
         cores = [p.core for p in pieces]
         found: list[_Check] = []
         for i in range(len(words)):
+            # a written term may grow past punctuation within a sentence ("Yaoundé, Co. conduct,"
+            # for Yaoundé Code of Conduct): what recognition was unsure of, it often cut up
+            grows = bool(cores[i]) and _written_form(compact(cores[i]), index)
             for j in range(i + 1, min(len(words), i + index.max_words) + 1):
-                if not all(cores[i:j]) or (j - i > 1 and (pieces[j - 2].trail or pieces[j - 1].lead)):
-                    break  # a span ends at punctuation
+                if not all(cores[i:j]) or (j - i > 1 and _span_ends(pieces[j - 2], pieces[j - 1], grows)):
+                    break
                 key = compact(" ".join(cores[i:j]))
                 if len(key) < 3:
                     continue
@@ -119,6 +123,13 @@ def find_checks(transcript: Transcript, index: FormIndex, options: ListenOptions
         most = int(per_minute * max(transcript.duration, 60.0) / 60)  # a short clip gets a minute's worth
         kept += sorted((c for c in checks if c.rival == rival), key=lambda c: -c.similarity)[:most]
     return sorted(kept, key=lambda c: (c.segment, c.start))
+
+
+def _span_ends(last, following, grows: bool) -> bool:
+    """A span ends at punctuation; one that grows from a written term, only where a sentence ends."""
+    if not grows:
+        return bool(last.trail or following.lead)
+    return any(c in last.trail for c in ".?!") and following.core[:1].isupper()
 
 
 def _written_form(key: str, index: FormIndex) -> bool:

@@ -65,9 +65,16 @@ def test_ordinary_speech_is_left_alone_with_the_whole_glossary(model, jfk):
     assert log == [] and heard.text == transcript.text, [(c.before, c.after, c.score) for c in log]
 
 
-def speak(text: str, path: Path) -> Path:
-    subprocess.run(["espeak-ng", "-v", "en-us", "-s", "150", "-w", str(path), text], check=True)
+def speak(text: str, path: Path, voice: str = "en-us") -> Path:
+    subprocess.run(["espeak-ng", "-v", voice, "-s", "150", "-w", str(path), text], check=True)
     return path
+
+
+def heard_with_hotwords(tmp_path_factory, text: str, hotwords: str):
+    """espeak-ng's "en" voice, recognised with the terms as hotwords (as a run does), as the
+    synthetic webinars' terms were before one was misheard."""
+    audio = decode(speak(text, tmp_path_factory.mktemp("listen") / "said.wav", voice="en"))
+    return audio, transcribe_audio(audio, AsrOptions(hotwords=hotwords))
 
 
 EGMONT = "The Egmont Group connects financial intelligence units across the world."
@@ -170,10 +177,7 @@ ADVISERS = "I am joined by colleagues from ECOWAS and UNODC. They train the navi
 
 @pytest.fixture(scope="module")
 def advisers(tmp_path_factory):
-    path = tmp_path_factory.mktemp("listen") / "advisers.wav"
-    subprocess.run(["espeak-ng", "-v", "en", "-s", "150", "-w", str(path), ADVISERS], check=True)
-    audio = decode(path)
-    return audio, transcribe_audio(audio, AsrOptions(hotwords="ECOWAS, ECCAS, UNODC, UNOCT"))
+    return heard_with_hotwords(tmp_path_factory, ADVISERS, "ECOWAS, ECCAS, UNODC, UNOCT")
 
 
 def test_an_unsure_acronym_may_be_another_acronym_of_the_glossary(model, advisers):
@@ -197,3 +201,26 @@ def test_a_sure_acronym_is_not_checked_against_the_others(model, advisers):
     ecowas.probability = 0.9
     fixed, log = listen_again(wrong, audio, ACRONYMS, model)
     assert "ECCAS" in fixed.text and all(c.before != "ECCAS" for c in log)
+
+
+YAOUNDE = "The Yaoundé Code of Conduct, signed in 2013, brought the navies of the region together."
+YAOUNDE_GLOSSARY = read_csv("term,aliases,definition\nYaoundé Code of Conduct,Yaoundé Code,\nYaoundé,,\n", "y.csv")
+
+
+@pytest.fixture(scope="module")
+def yaounde(tmp_path_factory):
+    return heard_with_hotwords(tmp_path_factory, YAOUNDE, "Yaoundé Code of Conduct, Yaoundé")
+
+
+def test_a_written_term_grows_past_punctuation_within_a_sentence(model, yaounde):
+    # how tiny.en wrote it on the maritime webinar of every seed: "Sofia, Yaoundé, Co. conduct, signed"
+    audio, transcript = yaounde
+    assert transcript.text.startswith("Yaoundé Code of Conduct, signed"), transcript.text
+    wrong = misheard(transcript, ["Yaoundé", "Code", "of", "Conduct,"], ["Yaoundé,", "Co.", "conduct,"])
+    fixed, log = listen_again(wrong, audio, YAOUNDE_GLOSSARY, model)
+    assert fixed.text.startswith("Yaoundé Code of Conduct, signed in 2013"), fixed.text
+    assert [(c.before, c.after) for c in log] == [("Yaoundé Co conduct", "Yaoundé Code of Conduct")]
+    # not past the end of a sentence
+    ended = misheard(transcript, ["Yaoundé", "Code", "of", "Conduct,"], ["Yaoundé.", "Co", "conduct,"])
+    fixed, log = listen_again(ended, audio, YAOUNDE_GLOSSARY, model)
+    assert log == [] and fixed.text == ended.text
