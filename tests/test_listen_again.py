@@ -224,3 +224,14 @@ def test_a_written_term_grows_past_punctuation_within_a_sentence(model, yaounde)
     ended = misheard(transcript, ["Yaoundé", "Code", "of", "Conduct,"], ["Yaoundé.", "Co", "conduct,"])
     fixed, log = listen_again(ended, audio, YAOUNDE_GLOSSARY, model)
     assert log == [] and fixed.text == ended.text
+
+
+def test_a_name_cut_into_short_words_is_restored(model, tmp_path_factory):
+    # "is a help" for Isabel (the maritime webinar, seeds 1 and 4): three words for one
+    audio, transcript = heard_with_hotwords(tmp_path_factory, "Trials take months. Isabel, what does your office add?",
+                                            "Isabel Moreno, UNODC")
+    glossary = read_csv("term,aliases,definition\nIsabel Moreno,Isabel,\nUNODC,,\n", "isabel.csv")
+    wrong = misheard(transcript, ["Isabel,"], ["is", "a", "help,"])
+    fixed, log = listen_again(wrong, audio, glossary, model)
+    assert "Isabel, what does your office add?" in fixed.text, fixed.text
+    assert [(c.before, c.after) for c in log] == [("is a help", "Isabel")]
