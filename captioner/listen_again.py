@@ -88,7 +88,7 @@ class _Check:
 def find_checks(transcript: Transcript, index: FormIndex, options: ListenOptions) -> list[_Check]:
     """Spans loosely like a glossary form and not already one: for each form, the best of
     overlapping spans only; a span holding a term already written, only for longer terms
-    that contain it."""
+    that contain it; an acronym written unsurely, for the glossary's other acronyms."""
     choices = [compact(f.text) for f in index.forms]
     checks: list[_Check] = []
     for seg_no, segment in enumerate(transcript.segments):
