@@ -30,7 +30,7 @@ from rapidfuzz import fuzz, process
 
 from .correct import CorrectOptions, FormIndex, replace_span, sound_similarity, split_word
 from .glossary import Glossary, compact, is_acronym, is_common_word, sound_codes, zipf
-from .media import SAMPLE_RATE
+from .media import MEL_FRAMES_PER_SECOND, SAMPLE_RATE
 from .model import Correction, Transcript, Word
 
 
@@ -192,7 +192,6 @@ class AcousticScorer:
     """Log-probabilities of texts read from a given second of a recording, under the Whisper model."""
 
     BATCH = 8  # texts aligned at once
-    FRAMES_PER_SECOND = 100  # of the log-mel features; the encoder halves them
     FEATURE_MARGIN = 1  # second of audio either side of what is read (the spectrogram's window reaches past its frame)
 
     def __init__(self, whisper_model, audio: np.ndarray, language: str = "en"):
@@ -207,12 +206,12 @@ class AcousticScorer:
     def features(self, start: float, end: float) -> np.ndarray:
         """Log-mel frames from ``start`` to ``end``, computed from the audio around them: the
         spectrogram of a whole 31-minute recording would allocate 1.9 GB on the way."""
-        margin_frames = min(int(start * self.FRAMES_PER_SECOND), self.FEATURE_MARGIN * self.FRAMES_PER_SECOND)
-        first_frame = int(start * self.FRAMES_PER_SECOND) - margin_frames
-        first = first_frame * SAMPLE_RATE // self.FRAMES_PER_SECOND
+        margin_frames = min(int(start * MEL_FRAMES_PER_SECOND), self.FEATURE_MARGIN * MEL_FRAMES_PER_SECOND)
+        first_frame = int(start * MEL_FRAMES_PER_SECOND) - margin_frames
+        first = first_frame * SAMPLE_RATE // MEL_FRAMES_PER_SECOND
         last = int((end + self.FEATURE_MARGIN) * SAMPLE_RATE)
         around = self.model.feature_extractor(self.audio[first:last])
-        frames = min(int((end - start) * self.FRAMES_PER_SECOND), 3000, around.shape[-1] - margin_frames)
+        frames = min(int((end - start) * MEL_FRAMES_PER_SECOND), 3000, around.shape[-1] - margin_frames)
         frames -= frames % 2
         return np.ascontiguousarray(around[None, :, margin_frames:margin_frames + frames])
 

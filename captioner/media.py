@@ -10,6 +10,7 @@ from .errors import MediaError
 from .model import MediaInfo
 
 SAMPLE_RATE = 16000
+MEL_FRAMES_PER_SECOND = 100  # Whisper's log-mel features (hop of 160 samples); its encoder halves them
 MEDIA_EXTENSIONS = {
     ".wav", ".flac", ".mp3", ".ogg", ".oga", ".opus", ".m4a", ".aac", ".wma",
     ".mp4", ".m4v", ".mkv", ".webm", ".mov", ".avi",

@@ -24,9 +24,10 @@ import threading
 import numpy as np
 from faster_whisper import WhisperModel
 
+from .media import MEL_FRAMES_PER_SECOND
+
 TOKENS_PER_SECOND = 10
 TOKENS_ALWAYS = 16
-FRAMES_PER_SECOND = 100
 
 
 def token_budget(seconds: float) -> int:
@@ -37,7 +38,7 @@ def content_seconds(features: np.ndarray) -> float:
     """Seconds of audio in a window's features: faster-whisper pads a short
     window to 30 s with columns of exact zeros, which real log-mel never gives."""
     filled = np.flatnonzero(np.any(features.reshape(-1, features.shape[-1]) != 0, axis=0))
-    return (filled[-1] + 1) / FRAMES_PER_SECOND if len(filled) else 0.0
+    return (filled[-1] + 1) / MEL_FRAMES_PER_SECOND if len(filled) else 0.0
 
 
 def window_failed(avg_logprob: float, compression_ratio: float, no_speech_prob: float, options) -> bool:
