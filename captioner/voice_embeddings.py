@@ -170,8 +170,6 @@ def embed_frames(mel: np.ndarray, windows: Sequence[tuple[int, int]], batch: int
     return out
 
 
-
-
 def mel_frames(audio: np.ndarray, gain: float = 1.0) -> np.ndarray:
     """The encoder's input: 40-band mel power spectrogram, 25 ms windows every 10 ms, (frames, 40).
 

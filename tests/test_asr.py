@@ -11,7 +11,6 @@ from conftest import JFK_TEXT, real
 from textnorm import wer
 
 
-
 @pytest.fixture(scope="module")
 def jfk_transcript():
     return transcribe_audio(decode(real("jfk.flac")), AsrOptions())
