@@ -204,6 +204,20 @@ def test_bias_terms_without_agenda_prefer_known_trouble_and_never_repeat_rare_wo
     assert select_bias_terms(Glossary(), "anything") == []
 
 
+def test_bias_terms_fill_up_from_the_recordings_own_glossary_not_the_fields():
+    own = ROOT / "tests" / "data" / "webinars" / "maritime-gulf-of-guinea.glossary.csv"
+    both = load_glossaries([own, CT])
+    agenda = ("Safe Seas: maritime security in the Gulf of Guinea. Sofia Andersen, Chinedu Eze, Isabel Moreno. "
+              "Welcome: UNOCT. The Yaoundé Code of Conduct: ECOWAS, ECCAS, information sharing. "
+              "Maritime domain awareness: AIS, UNODC, IMO.")
+    terms = select_bias_terms(both, agenda, max_tokens=100)
+    # the agenda names most of the webinar's glossary: its other terms come too
+    assert {"piracy", "armed robbery at sea", "World Customs Organization"} <= set(terms)
+    # it names none of the field glossary's: no guesses from it
+    assert not {"Operation Koudanlgou", "relocators", "Project HOTSPOT", "Cambrils"} & set(terms)
+    assert "Operation Koudanlgou" in select_bias_terms(both, "", max_tokens=100)  # no agenda: no way to tell
+
+
 def test_bias_terms_for_a_one_term_glossary():
     g = read_yaml("concepts:\n  - {id: comfyui, term: ComfyUI}\n", "c.yaml")
     assert select_bias_terms(g, "") == ["ComfyUI"]
