@@ -143,6 +143,7 @@ class Glossary:
         self.warnings: list[Problem] = warnings if warnings is not None else []
         self._by_id: dict[str, Concept] = {}
         self._by_form: dict[str, Concept] = {}
+        self._files: dict[str, set[str | None]] = {}
         for concept in concepts:
             self.add(concept)
 
@@ -151,6 +152,7 @@ class Glossary:
             raise ValueError(f"duplicate concept id {concept.id!r}")
         self.concepts.append(concept)
         self._by_id[concept.id] = concept
+        self._files[concept.id] = {concept.origin_file}
         self.index_forms(concept)
 
     def index_forms(self, concept: Concept) -> None:
@@ -166,6 +168,10 @@ class Glossary:
 
     def __repr__(self) -> str:
         return f"Glossary({self.name!r}, {len(self.concepts)} concepts)"
+
+    def files_of(self, concept: Concept) -> set[str | None]:
+        """The files a concept was read from: more than one where merging found it in several."""
+        return self._files.get(concept.id, {concept.origin_file})
 
     def get(self, concept_id: str) -> Concept | None:
         return self._by_id.get(concept_id)
@@ -234,6 +240,7 @@ def merge_glossaries(glossaries: Iterable[Glossary]) -> Glossary:
             else:
                 merge_concept(target, concept)
                 merged.index_forms(target)
+                merged._files[target.id].add(concept.origin_file)
     return merged
 
 
@@ -402,13 +409,19 @@ def estimate_tokens(text: str) -> int:
 # concepts and 0.00-0.01 of the field glossary's (the sample's agenda 0.28 of it); given
 # beside their own, the field glossary's unnamed terms ("Operation Koudanlgou" for a
 # maritime webinar) took the webinars from 72 to 61 of 78 terms (seed 1), WER 0.13 to 0.18;
-# without them, on seeds 8 and 9 (not used to choose this): 121 -> 134 of 156, WER 0.22 -> 0.14.
+# without them, on seeds 8 and 9 (not used to choose this), 0.68 -> 0.81 of terms, WER 0.26 ->
+# 0.14 (bench/field_glossary.py).
 OWN_GLOSSARY_SHARE = 0.5
 
 
-def _own_files(mentioned: list[tuple[Concept, list[str]]], others: list[Concept]) -> set[str | None]:
-    named = Counter(c.origin_file for c, _ in mentioned)
-    every = named + Counter(c.origin_file for c in others)
+def _own_files(glossary: Glossary, mentioned: set[str]) -> set[str | None]:
+    """The files whose concepts the agenda mostly names (a concept counts for each of its files)."""
+    named, every = Counter(), Counter()
+    for concept in glossary:
+        files = glossary.files_of(concept)
+        every.update(files)
+        if concept.id in mentioned:
+            named.update(files)
     return {f for f, n in every.items() if named[f] >= OWN_GLOSSARY_SHARE * n}
 
 
@@ -467,8 +480,8 @@ def select_bias_terms(glossary: Glossary, agenda_text: str = "", max_tokens: int
         else:
             others.append(concept)
     if text_tokens:
-        own = _own_files(mentioned, others)
-        others = [c for c in others if c.origin_file in own]
+        own = _own_files(glossary, {c.id for c, _ in mentioned})
+        others = [c for c in others if glossary.files_of(c) & own]
     mentioned.sort(key=lambda item: (0 if item[0].sounds_like else 1, _rarity(item[0]), len(item[0].term)))
     others.sort(key=lambda c: (0 if c.sounds_like else 1 if c.keep else 2, _rarity(c), len(c.term)))
 

@@ -206,12 +206,13 @@ def test_bias_terms_without_agenda_prefer_known_trouble_and_never_repeat_rare_wo
 
 def test_bias_terms_fill_up_from_the_recordings_own_glossary_not_the_fields():
     own = ROOT / "tests" / "data" / "webinars" / "maritime-gulf-of-guinea.glossary.csv"
-    both = load_glossaries([own, CT])
+    both = load_glossaries([CT, own])  # the field glossary first: shared concepts keep its entry
     agenda = ("Safe Seas: maritime security in the Gulf of Guinea. Sofia Andersen, Chinedu Eze, Isabel Moreno. "
               "Welcome: UNOCT. The Yaoundé Code of Conduct: ECOWAS, ECCAS, information sharing. "
               "Maritime domain awareness: AIS, UNODC, IMO.")
     terms = select_bias_terms(both, agenda, max_tokens=100)
-    # the agenda names most of the webinar's glossary: its other terms come too
+    # the agenda names most of the webinar's glossary: its other terms come too, also those
+    # the field glossary holds as well (World Customs Organization)
     assert {"piracy", "armed robbery at sea", "World Customs Organization"} <= set(terms)
     # it names none of the field glossary's: no guesses from it
     assert not {"Operation Koudanlgou", "relocators", "Project HOTSPOT", "Cambrils"} & set(terms)
