@@ -208,6 +208,7 @@ def merge_concept(into: Concept, other: Concept) -> None:
     into.keep = into.keep or other.keep
     for form in other.forms():
         if compact(form) in {compact(f) for f in into.forms()}:
+            _rewrite_form(into, form)  # the later file's writing: "passenger name record" for "Passenger Name Record"
             continue
         if form == other.acronym and not (into.acronym or into.expansion):
             into.acronym = form
@@ -221,6 +222,16 @@ def merge_concept(into: Concept, other: Concept) -> None:
         old = into.translations.get(lang)
         if old is None or new.status == "approved" or old.status != "approved":
             into.translations[lang] = new
+
+
+def _rewrite_form(concept: Concept, form: str) -> None:
+    """Write the concept's form that is ``form`` but for case, hyphens and accents as ``form``."""
+    key = compact(form)
+    for name in ("term", "acronym", "expansion"):
+        value = getattr(concept, name)
+        if value and compact(value) == key:
+            setattr(concept, name, form)
+    concept.variants = [form if compact(v) == key else v for v in concept.variants]
 
 
 def merge_glossaries(glossaries: Iterable[Glossary]) -> Glossary:

@@ -70,6 +70,18 @@ def test_merge_matches_by_id_or_term_and_never_unapproves(tmp_path):
     assert merged.lookup("Operation Sanke").translations["es"].term == "Operación Sanké"
 
 
+def test_merge_writes_a_form_as_the_later_file_does():
+    own = ROOT / "tests" / "data" / "webinars" / "aviation-api-pnr.glossary.csv"
+    field = load_glossary(CT)
+    assert field.lookup("PNR").term == "Passenger Name Record"
+    merged = load_glossaries([CT, own])
+    pnr = merged.lookup("PNR")
+    assert pnr.term == "passenger name record" and pnr.acronym == "PNR"
+    assert merged.lookup("Passenger Name Record") is pnr  # still found however it is written
+    assert "passenger name records" in pnr.variants and "Passenger Name Records" not in pnr.variants
+    assert len(merged.files_of(pnr)) == 2
+
+
 def test_default_files_are_the_glossary_folder(tmp_path):
     (tmp_path / "glossary").mkdir()
     for name in ("a.yaml", "b.csv", "c.tbx", "notes.txt"):
