@@ -17,8 +17,9 @@ terms already written are not checked, which keeps the number of readings small;
 a span holding a written term is checked only against longer terms that contain
 it ("INTERPOL novices" for INTERPOL notices, "FATF recommendation"), and may run
 past punctuation within a sentence ("Yaoundé, Co. conduct"). An acronym
-written unsurely is checked against the glossary's other acronyms (its *rivals*:
-"ECCAS" for ECOWAS), read under no prompt, since a prompt naming either favours it.
+written unsurely is checked against the glossary's other acronyms that recognition
+was given as hotwords (its *rivals*: "ECCAS" for ECOWAS), read under no prompt, since
+a prompt naming either favours it.
 """
 from __future__ import annotations
 
@@ -90,6 +91,7 @@ def find_checks(transcript: Transcript, index: FormIndex, options: ListenOptions
     overlapping spans only; a span holding a term already written, only for longer terms
     that contain it; an acronym written unsurely, for the glossary's other acronyms."""
     choices = [compact(f.text) for f in index.forms]
+    rivals = _hotword_keys(transcript)
     checks: list[_Check] = []
     for seg_no, segment in enumerate(transcript.segments):
         words = segment.words
@@ -110,7 +112,7 @@ def find_checks(transcript: Transcript, index: FormIndex, options: ListenOptions
                     continue
                 if j - i == 1 and key in index.exact and is_acronym(cores[i]):
                     if words[i].probability < options.rival_probability:
-                        found.extend(_rival_checks(seg_no, i, key, choices, index, options))
+                        found.extend(_rival_checks(seg_no, i, key, choices, index, options, rivals))
                     continue
                 if _written_form(key, index):
                     continue
@@ -154,10 +156,22 @@ def _best_spans(found: list[_Check]) -> list[_Check]:
     return kept
 
 
-def _rival_checks(seg_no, i, key, choices, index, options) -> list[_Check]:
+def _hotword_keys(transcript: Transcript) -> set[str] | None:
+    """The terms recognition was given as hotwords, compacted (None: it was given none)."""
+    hotwords = (transcript.options or {}).get("hotwords")
+    return {compact(w) for w in hotwords.split(",")} if hotwords else None
+
+
+def _rival_checks(seg_no, i, key, choices, index, options, rivals: set[str] | None) -> list[_Check]:
+    """Acronyms of other concepts for one written unsurely: among recognition's hotwords, where
+    it had them, since naming both is what makes it pick the wrong one ("FTF" from a field
+    glossary is no rival for a webinar's FATF)."""
     written = {f.concept for f in index.exact[key]}
-    checks = _span_checks(seg_no, i, i + 1, key, choices, index, options,
-                          allowed=lambda form: form.concept not in written and is_acronym(form.text))
+
+    def allowed(form) -> bool:
+        return form.concept not in written and is_acronym(form.text) and (rivals is None or form.key in rivals)
+
+    checks = _span_checks(seg_no, i, i + 1, key, choices, index, options, allowed=allowed)
     for check in checks:
         check.rival = True
     return checks

@@ -204,6 +204,18 @@ def test_a_sure_acronym_is_not_checked_against_the_others(model, advisers):
     assert "ECCAS" in fixed.text and all(c.before != "ECCAS" for c in log)
 
 
+def test_rivals_are_the_acronyms_recognition_was_given(model, advisers):
+    # naming both in the hotwords is what makes recognition pick the wrong one; an acronym it
+    # was not given ("FTF" of a field glossary for a webinar's FATF) is not weighed as a rival
+    audio, transcript = advisers
+    wrong = misheard(transcript, ["ECOWAS"], ["ECCAS"])
+    for hotwords, restored in [("ECOWAS, ECCAS, UNODC, UNOCT", True), ("ECCAS, UNODC, UNOCT", False), (None, True)]:
+        wrong.options = {**wrong.options, "hotwords": hotwords}
+        fixed, log = listen_again(wrong, audio, ACRONYMS, model)
+        assert (("ECCAS", "ECOWAS") in [(c.before, c.after) for c in log]) == restored, (hotwords, log)
+        assert ("from ECOWAS and" in fixed.text) == restored, fixed.text
+
+
 YAOUNDE = "The Yaoundé Code of Conduct, signed in 2013, brought the navies of the region together."
 YAOUNDE_GLOSSARY = read_csv("term,aliases,definition\nYaoundé Code of Conduct,Yaoundé Code,\nYaoundé,,\n", "y.csv")
 
