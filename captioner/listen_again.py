@@ -50,7 +50,8 @@ class ListenOptions:
     # sample and 20 webinars (seeds 1-5) the same terms but one (394 of 465), a third less time
     checks_per_minute: float = 8.0
     # A term may be less likely than what was heard by (similarity - 60) / 5 log units, at most 3:
-    # 2 for a span that is spelled and sounds 70% like it, none at 60.
+    # 2 for a span that is spelled and sounds 70% like it, none at 60. For a span holding a
+    # written term, the similarity of the rest ("attack" to "Call" for Christchurch Call).
     similarity_origin: float = 60.0
     similarity_per_unit: float = 5.0
     most_margin: float = 3.0
@@ -84,6 +85,9 @@ class _Check:
     swallows: bool = False  # a longer term in place of a written one and more words ("watchlist And")
     delta: float = 0.0
     rival: bool = False  # another acronym of the glossary in place of one written unsurely
+    # for a span holding a written term: the likeness of the rest of the span to the rest of
+    # the term ("attack" and "Call" in "Christchurch attack" for Christchurch Call)
+    rest_similarity: float | None = None
 
 
 def find_checks(transcript: Transcript, index: FormIndex, options: ListenOptions) -> list[_Check]:
@@ -199,7 +203,20 @@ def _span_checks(seg_no, i, j, key, choices, index, options, written=(), allowed
     best = sorted(scored.values(), key=lambda x: -x[0])[: options.candidates_per_span]
     return [_Check(seg_no, i, j, form.text, form.concept, round(score, 1),
                    everyday=all(is_common_word(t) for t in form.toks),
-                   swallows=bool(written) and j - i > len(form.toks)) for score, form in best]
+                   swallows=bool(written) and j - i > len(form.toks),
+                   rest_similarity=_rest_similarity(key, form.key, written)) for score, form in best]
+
+
+def _rest_similarity(key: str, form_key: str, written) -> float | None:
+    """Spelling and sound likeness of what a span has besides the written term it holds to what
+    the longer term has besides it; None for a span that holds none."""
+    inner = max(written, key=len, default="")
+    if not inner:
+        return None
+    rest, form_rest = key.replace(inner, "", 1), form_key.replace(inner, "", 1)
+    if not rest or not form_rest:
+        return 0.0
+    return round((fuzz.ratio(rest, form_rest) + sound_similarity(sound_codes(rest), sound_codes(form_rest))) / 2, 1)
 
 
 class AcousticScorer:
@@ -322,7 +339,9 @@ def margin(check: _Check, options: ListenOptions) -> float:
         return -options.rival_lead
     if check.everyday or check.swallows:
         return -options.everyday_term_lead
-    return min(options.most_margin, (check.similarity - options.similarity_origin) / options.similarity_per_unit)
+    # a written term inside a span makes it look like the longer term whatever the rest says
+    likeness = check.similarity if check.rest_similarity is None else check.rest_similarity
+    return min(options.most_margin, (likeness - options.similarity_origin) / options.similarity_per_unit)
 
 
 def accepted(checks: list[_Check], options: ListenOptions) -> list[_Check]:

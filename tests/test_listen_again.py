@@ -17,9 +17,10 @@ import pytest
 from captioner.asr import AsrOptions, load_model, transcribe_audio
 from captioner.glossary import load_glossary
 from captioner.glossary_formats import read_csv
-from captioner.listen_again import AcousticScorer, listen_again
+from captioner.correct import CorrectOptions, FormIndex
+from captioner.listen_again import AcousticScorer, ListenOptions, find_checks, listen_again, margin
 from captioner.media import decode
-from captioner.model import Transcript, Word
+from captioner.model import Segment, Transcript, Word
 from conftest import JFK_TEXT, real
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -165,6 +166,25 @@ def test_a_written_term_grows_into_the_longer_term_the_audio_says(model, notices
     # and where the audio says the word as heard, the term is left as it is
     plain, log = listen_again(transcript, audio, glossary, model)
     assert log == [] and plain.text == transcript.text
+
+
+def unsure(text: str) -> Transcript:
+    """A transcript of ``text`` whose words recognition was unsure of, a word a second."""
+    words = [Word(text=t, start=float(k), end=k + 0.8, probability=0.3) for k, t in enumerate(text.split())]
+    return Transcript(language="en", duration=float(len(words)), segments=[Segment(0.0, float(len(words)), text, words)])
+
+
+def test_a_grown_term_is_as_sure_as_the_words_it_adds_are_like_the_heard_ones():
+    # on an unseen webinar "Christchurch attack" became Christchurch Call (the audio favoured
+    # it by -2.3, within the margin that the written "Christchurch" had earned the span)
+    glossary = read_csv("term,aliases,definition\nChristchurch Call,,\nChristchurch,,\n"
+                        "FATF recommendations,,\nFATF,,\n", "grown.csv")
+    options = ListenOptions()
+    checks = find_checks(unsure("After the Christchurch attack, states met. The FATF recommendation was clear."),
+                         FormIndex(glossary, CorrectOptions()), options)
+    margins = {c.after: margin(c, options) for c in checks}
+    assert margins["Christchurch Call"] < -5  # "attack" is nothing like "Call": the audio must say it
+    assert margins["FATF recommendations"] == options.most_margin  # one letter more
 
 
 ACRONYMS = read_csv("term,aliases,definition\n"
