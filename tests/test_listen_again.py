@@ -171,7 +171,8 @@ def test_a_written_term_grows_into_the_longer_term_the_audio_says(model, notices
 def unsure(text: str) -> Transcript:
     """A transcript of ``text`` whose words recognition was unsure of, a word a second."""
     words = [Word(text=t, start=float(k), end=k + 0.8, probability=0.3) for k, t in enumerate(text.split())]
-    return Transcript(language="en", duration=float(len(words)), segments=[Segment(0.0, float(len(words)), text, words)])
+    end = float(len(words))
+    return Transcript(language="en", duration=end, segments=[Segment(0.0, end, text, words)])
 
 
 def test_a_grown_term_is_as_sure_as_the_words_it_adds_are_like_the_heard_ones():
