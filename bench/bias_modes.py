@@ -1,6 +1,6 @@
 """Recognition biasing side by side: plain faster-whisper against captioner's pipeline with
 bias none / prompt / hotwords (several token budgets and prompt forms), with and without
-correction, on the sample recording and the unseen synthetic webinars.
+correction, on the sample recording and the espeak-ng tuning webinars.
 
 For each file: word error rate (tests/textnorm.py) and term accuracy (tests/term_accuracy.py:
 share of the reference's glossary term occurrences written exactly). The sample uses

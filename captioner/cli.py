@@ -93,10 +93,13 @@ def asr_options(model: str, language: str | None, beam_size: int, batch_size: in
 
 model_option = click.option(
     "--model", default=DEFAULT_MODEL, show_default=True,
-    help="faster-whisper model name (downloaded once, needs internet) or path of a "
-         "CTranslate2 model folder. The default is bundled and works offline.")
+    help="Speech model. Installed with captioner, offline: base (Whisper base, multilingual) and "
+         "tiny.en (English only, a faster, rougher draft). Any other faster-whisper name "
+         "(small, large-v3, ...) is downloaded once and needs internet; or give the path of a "
+         "CTranslate2 model folder.")
 language_option = click.option("--language", default=None,
-                               help="Spoken language (BCP 47, e.g. en); detected when omitted.")
+                               help="Spoken language (BCP 47, e.g. en). Default: detected from three "
+                                    "stretches of speech, the agenda's language deciding when unsure.")
 beam_option = click.option("--beam-size", default=5, show_default=True, type=click.IntRange(1, 20))
 batch_option = click.option(
     "--batch-size", default=0, show_default=True, type=click.IntRange(0, 64),

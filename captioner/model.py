@@ -75,6 +75,8 @@ class Transcript:
     duration: float
     segments: list[Segment] = field(default_factory=list)
     language_probability: float | None = None
+    # How the language was chosen: forced, the model's only one, or detected (see spoken_language.py)
+    language_detection: dict[str, Any] = field(default_factory=dict)
     model: str | None = None
     options: dict[str, Any] = field(default_factory=dict)
     media: MediaInfo | None = None

@@ -36,6 +36,7 @@ from .rules import get_profile
 from .speaker_names import apply_edits, apply_names, find_speaker_edits, load_speaker_edits, name_speakers, speaking_time
 from .speakers import EvidenceThread, SpeakerOptions, Turn, assign_words
 from .speakers import detect as detect_speakers
+from .spoken_language import text_language
 
 BIAS_MODES = ("hotwords", "prompt", "none")
 # Measured with bench/bias_modes.py on the sample and 16 synthetic webinars (4 scripts x 4 seeds):
@@ -284,6 +285,17 @@ def bias_options(base: asr.AsrOptions, mode: str, glossary: Glossary | None, age
         base.condition_on_previous_text and not BIAS_WITHOUT_PREVIOUS_TEXT))
 
 
+def with_language_hint(base: asr.AsrOptions, glossary: Glossary | None, agenda: Agenda | None) -> asr.AsrOptions:
+    """The language the agenda is written in (else the glossary's source language), as a
+    hint for detection when the speech alone leaves it unsure."""
+    if base.language or base.language_hint:
+        return base
+    hint = text_language(agenda_words(agenda)) if agenda is not None else None
+    if hint is None and glossary is not None and glossary.concepts:
+        hint = glossary.source_language
+    return dataclasses.replace(base, language_hint=hint) if hint else base
+
+
 def agenda_words(agenda: Agenda) -> str:
     parts = [agenda.title or ""] + list(agenda.speakers)
     for item in agenda.walk():
@@ -309,7 +321,7 @@ def run_one(media_path: Path, options: RunOptions, reporter: Reporter | None = N
         voices = stages.start_speakers(info)
         if voices is not None:
             on_exit.callback(voices.cancel)  # a failed stage stops it too (done by then otherwise)
-        asr_options = bias_options(options.asr, options.bias, glossary, agenda)
+        asr_options = with_language_hint(bias_options(options.asr, options.bias, glossary, agenda), glossary, agenda)
         raw, key = stages.transcribe(info, asr_options)
         for warning in raw.warnings:
             reporter.warn(warning)
@@ -413,6 +425,7 @@ def build_report(stem, transcript: Transcript, tracks, profile, issues, timings,
         "media": to_dict(transcript.media),
         "duration": transcript.duration,
         "language": transcript.language,
+        "language_detection": transcript.language_detection,
         "model": transcript.model,
         "asr_options": transcript.options,
         "words": len(transcript.words),

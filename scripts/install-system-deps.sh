@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Installs the Debian packages captioner needs, only those that are missing.
 #   demo: Apertium English-Spanish, for translated subtitles in the demo
-#   test: also espeak-ng and sox (synthetic speech fixtures), Chromium and
-#         Node.js (replay page and WebVTT validation tests)
+#   test: also the voices of the synthetic webinars (espeak-ng, flite, Festival
+#         with two voices) and sox, Chromium and Node.js (replay page and
+#         WebVTT validation tests)
 set -euo pipefail
 group=${1:-demo}
 packages=(apertium apertium-eng-spa)
 if [ "$group" = test ]; then
-  packages+=(espeak-ng sox libsox-fmt-mp3 ffmpeg apertium-eng-cat chromium)
+  packages+=(espeak-ng flite festival festvox-us-slt-hts festvox-kallpc16k sox libsox-fmt-mp3 ffmpeg
+             apertium-eng-cat chromium)
 fi
 missing=()
 for p in "${packages[@]}"; do

@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
-"""Synthesize a webinar from a script with espeak-ng, knowing the time of every sentence.
+"""Synthesize a webinar from a script with several text-to-speech engines, knowing
+the time of every sentence.
 
-A script (YAML) gives the title, the speakers (name -> espeak-ng voice, speed,
-pitch), and the agenda items, each with the lines its speakers say. Every
-sentence is rendered separately, its leading and trailing silence trimmed, and
-placed on a timeline with seeded pauses, so its start and end are known to the
-sample. Light pink noise is mixed in, and the result is resampled to 16 kHz
-mono and compressed.
+A script (YAML) gives the title, the speakers (name -> engine, voice and its
+settings: see scripts/synth_engines.py), the recording's room and line (see
+scripts/synth_room.py), and the agenda items, each with the lines its speakers
+say. Every sentence is rendered separately, its leading and trailing silence
+trimmed, and placed on a timeline with seeded pauses, so its start and end are
+known to the sample. The room, noise, hum and babble are added, and the result
+is resampled to 16 kHz mono and compressed.
 
 Outputs for `--out DIR/STEM`:
   STEM.mp3 (or .opus / .wav)  the audio
@@ -27,26 +29,26 @@ import json
 import os
 import random
 import re
-import shutil
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
 import numpy as np
+
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedSeq
 from ruamel.yaml.error import YAMLError
 
-GENERATOR_VERSION = 1
-TTS_RATE = 22050  # espeak-ng's native sample rate
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # the engine and room modules beside this script
+from synth_engines import TTS_RATE, Renderer, SynthError, check_tools, voice_spec  # noqa: E402
+from synth_room import dress, recording_spec  # noqa: E402
+
+GENERATOR_VERSION = 2
 OUTPUT_RATE = 16000
 FORMATS = ("mp3", "opus", "wav")
-BITRATE = "24k"
+BITRATE = "24k"  # unless the script's recording block sets one
 
-# Samples above this magnitude (of 1.0) count as speech when trimming;
-# espeak-ng's own silence is digital zero, so a low threshold is safe.
-SPEECH_THRESHOLD = 0.01
 SENTENCE_PEAK = 0.5  # every sentence is scaled to this peak before the speaker's gain
 
 LEAD_IN = (0.6, 1.2)
@@ -54,9 +56,6 @@ TAIL = (1.0, 1.5)
 PAUSE_SAME_SPEAKER = (0.3, 0.6)
 PAUSE_SPEAKER_CHANGE = (0.8, 1.5)
 PAUSE_ITEM_CHANGE = (1.5, 2.5)
-
-DEFAULT_SPEED = 160
-DEFAULT_PITCH = 50
 
 # How people say the field's acronyms; espeak-ng would read "IOM" as "I'm"
 # and "OSCE" as "oss". Letters joined by hyphens are spelled out.
@@ -102,10 +101,6 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)]*\s+(?=[\"'“‘(]?[A-Z0-9])
 _MARKUP = re.compile(r"\{([^{}|]*)\|([^{}]*)\}")  # {written|spoken}
 
 
-class SynthError(Exception):
-    """A script or the synthesis tools are not usable; the message says what to do."""
-
-
 # ---------------------------------------------------------------- script
 
 
@@ -139,7 +134,8 @@ def validate_script(script, source: str = "script") -> None:
     if not isinstance(speakers, dict) or not speakers:
         raise SynthError(f"{source}: 'speakers' must map each speaker's name to a voice")
     for name, spec in speakers.items():
-        _voice_of(name, spec, source)
+        voice_spec(name, spec, source)
+    recording_spec(script, source)
     items = script.get("items")
     if not isinstance(items, list) or not items:
         raise SynthError(f"{source}: 'items' must be a non-empty list of agenda items")
@@ -162,24 +158,6 @@ def validate_script(script, source: str = "script") -> None:
     pronounce = script.get("pronounce", {})
     if not isinstance(pronounce, dict):
         raise SynthError(f"{source}: 'pronounce' must map written words to spoken forms")
-
-
-def _voice_of(name, spec, source: str = "script") -> dict:
-    """A speaker's voice settings as {voice, speed, pitch, gain_db, role}."""
-    if isinstance(spec, str):
-        spec = {"voice": spec}
-    if not isinstance(spec, dict) or not str(spec.get("voice") or "").strip():
-        raise SynthError(f"{source}: speaker {name!r} needs an espeak-ng 'voice' (e.g. en-us+m3)")
-    try:
-        return {
-            "voice": str(spec["voice"]).strip(),
-            "speed": int(spec.get("speed", DEFAULT_SPEED)),
-            "pitch": int(spec.get("pitch", DEFAULT_PITCH)),
-            "gain_db": float(spec.get("gain_db", 0.0)),
-            "role": str(spec.get("role", "")),
-        }
-    except (TypeError, ValueError):
-        raise SynthError(f"{source}: speaker {name!r} has a non-numeric speed, pitch or gain_db") from None
 
 
 # ---------------------------------------------------------------- text
@@ -222,91 +200,11 @@ def spoken_form(sentence: str, pronunciations: dict[str, str]) -> str:
 # ---------------------------------------------------------------- audio
 
 
-def check_tools() -> None:
-    missing = [tool for tool in ("espeak-ng", "ffmpeg") if shutil.which(tool) is None]
-    if missing:
-        raise SynthError(
-            f"{' and '.join(missing)} not found; install the Debian packages: apt-get install {' '.join(missing)}"
-        )
-
-
-def espeak_voice(voice: str) -> str:
-    """The voice name espeak-ng honours: it silently drops a +variant on "en-gb"
-    (en-gb+f3 sounds exactly like en-gb), while "en", the same voice, keeps it."""
-    base, plus, variant = voice.partition("+")
-    if plus and base.lower() in ("en-gb", "en-uk"):
-        return f"en+{variant}"
-    return voice
-
-
-def render_sentence(text: str, voice: str, speed: int, pitch: int) -> np.ndarray:
-    """Speak one sentence with espeak-ng; float32 samples at TTS_RATE, silence trimmed."""
-    result = subprocess.run(
-        ["espeak-ng", "-v", espeak_voice(voice), "-s", str(speed), "-p", str(pitch), "--stdout"],
-        input=text.encode("utf-8"),
-        capture_output=True,
-        check=False,
-    )
-    if result.returncode != 0 or not result.stdout:
-        detail = result.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise SynthError(
-            f"espeak-ng failed for voice {voice!r} ({detail[0] if detail else 'no audio produced'}); "
-            "list the voices with: espeak-ng --voices=en"
-        )
-    samples = _read_wav_bytes(result.stdout)
-    return trim_silence(samples)
-
-
-def _read_wav_bytes(data: bytes) -> np.ndarray:
-    # espeak-ng's --stdout header carries placeholder sizes (it cannot seek back),
-    # so walk the chunks and take everything after the "data" chunk header as PCM.
-    if data[:4] != b"RIFF" or data[8:12] != b"WAVE":
-        raise SynthError("espeak-ng did not produce WAV audio")
-    position, fmt = 12, None
-    while position + 8 <= len(data):
-        chunk, size = data[position : position + 4], int.from_bytes(data[position + 4 : position + 8], "little")
-        body = position + 8
-        if chunk == b"fmt ":
-            fmt = data[body : body + size]
-        elif chunk == b"data":
-            break
-        position = body + size + (size & 1)
-    else:
-        raise SynthError("espeak-ng output has no audio data")
-    if fmt is None:
-        raise SynthError("espeak-ng output has no format header")
-    channels = int.from_bytes(fmt[2:4], "little")
-    rate = int.from_bytes(fmt[4:8], "little")
-    bits = int.from_bytes(fmt[14:16], "little")
-    if (channels, rate, bits) != (1, TTS_RATE, 16):
-        raise SynthError(f"unexpected espeak-ng output: {channels} ch, {rate} Hz, {bits} bit")
-    pcm = data[body:]
-    pcm = pcm[: len(pcm) - len(pcm) % 2]
-    return np.frombuffer(pcm, dtype="<i2").astype(np.float32) / 32768.0
-
-
-def trim_silence(samples: np.ndarray) -> np.ndarray:
-    """Cut the silence espeak-ng puts before and after speech."""
-    loud = np.flatnonzero(np.abs(samples) > SPEECH_THRESHOLD)
-    if loud.size == 0:
-        raise SynthError("espeak-ng produced silence for a sentence; check its text and voice")
-    return samples[loud[0] : loud[-1] + 1]
-
-
-def pink_noise(length: int, rng: np.random.Generator) -> np.ndarray:
-    """Noise with a 1/f power spectrum and unit RMS."""
-    spectrum = np.fft.rfft(rng.standard_normal(length))
-    frequencies = np.arange(spectrum.size, dtype=np.float64)
-    frequencies[0] = 1.0
-    noise = np.fft.irfft(spectrum / np.sqrt(frequencies), n=length)
-    return noise / (np.sqrt(np.mean(noise**2)) or 1.0)
-
-
-def encode(samples: np.ndarray, rate: int, path: Path, fmt: str) -> None:
+def encode(samples: np.ndarray, rate: int, path: Path, fmt: str, bitrate: str = BITRATE) -> None:
     """Resample to 16 kHz mono and write `path` as mp3, opus or wav with ffmpeg."""
     codec = {
-        "mp3": ["-c:a", "libmp3lame", "-b:a", BITRATE, "-f", "mp3"],
-        "opus": ["-c:a", "libopus", "-b:a", BITRATE, "-f", "ogg"],
+        "mp3": ["-c:a", "libmp3lame", "-b:a", bitrate, "-f", "mp3"],
+        "opus": ["-c:a", "libopus", "-b:a", bitrate, "-f", "ogg"],
         "wav": ["-c:a", "pcm_s16le", "-f", "wav"],
     }[fmt]
     pcm = (np.clip(samples, -1.0, 1.0) * 32767.0).round().astype("<i2").tobytes()
@@ -410,24 +308,29 @@ def synthesize(
     script: dict,
     out_stem: Path,
     seed: int = 0,
-    noise: float = 0.003,
+    noise: float | None = None,
     fmt: str = "mp3",
     voice_jitter: bool = False,
 ) -> dict:
     """Render `script` to OUT_STEM.<fmt> plus truth and agenda files; return the truth dict.
 
-    `noise` is the RMS of the pink background noise (full scale = 1.0; 0 for none).
-    `voice_jitter` varies each sentence's speed and pitch slightly (seeded).
-    Sentence times are those of the speech itself, trimmed of espeak-ng's silence.
+    `noise`, if given, is the RMS of the background noise (full scale = 1.0; 0 for
+    none) in place of the script's own (default 0.003, pink).
+    `voice_jitter` varies each espeak-ng sentence's speed and pitch slightly (seeded).
+    Sentence times are those of the speech itself, trimmed of the engine's silence.
     """
     validate_script(script)
     if fmt not in FORMATS:
         raise SynthError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
-    if not 0.0 <= float(noise) < 0.5:
-        raise SynthError(f"noise must be between 0 and 0.5 (RMS of full scale), not {noise}")
-    check_tools()
+    recording = recording_spec(script)
+    if noise is not None:
+        if not 0.0 <= float(noise) < 0.5:
+            raise SynthError(f"noise must be between 0 and 0.5 (RMS of full scale), not {noise}")
+        recording["noise"]["rms"] = float(noise)
     out_stem = Path(out_stem)
-    voices = {name: _voice_of(name, spec) for name, spec in script["speakers"].items()}
+    voices = {name: voice_spec(name, spec) for name, spec in script["speakers"].items()}
+    check_tools(list(voices.values()))
+    renderer = Renderer(seed)
     pronunciations = {**DEFAULT_PRONUNCIATIONS, **{str(k): str(v) for k, v in (script.get("pronounce") or {}).items()}}
     pauses = random.Random(f"pauses:{seed}")
     jitter = random.Random(f"jitter:{seed}")
@@ -448,12 +351,14 @@ def synthesize(
                 if len(sentences) > first_sentence:
                     span = PAUSE_SAME_SPEAKER if speaker == previous_speaker else PAUSE_SPEAKER_CHANGE
                     cursor += _seconds_to_samples(pauses.uniform(*span))
-                speed, pitch = voice["speed"], voice["pitch"]
-                if voice_jitter:
-                    speed = round(speed * jitter.uniform(0.95, 1.05))
-                    pitch = min(99, max(0, pitch + jitter.randint(-4, 4)))
-                spoken = spoken_form(sentence, pronunciations)
-                audio = render_sentence(spoken, voice["voice"], speed, pitch)
+                said_with = voice
+                if voice_jitter and voice["engine"] == "espeak":
+                    said_with = {
+                        **voice,
+                        "speed": round(voice["speed"] * jitter.uniform(0.95, 1.05)),
+                        "pitch": min(99, max(0, voice["pitch"] + jitter.randint(-4, 4))),
+                    }
+                audio = renderer.render(spoken_form(sentence, pronunciations), said_with)
                 gain = SENTENCE_PEAK / float(np.abs(audio).max()) * 10 ** (voice["gain_db"] / 20)
                 pieces.append((cursor, audio * gain))
                 sentences.append(
@@ -482,14 +387,13 @@ def synthesize(
         )
     total = cursor + _seconds_to_samples(pauses.uniform(*TAIL))
 
-    mix = np.zeros(total, dtype=np.float64)
+    speech = np.zeros(total, dtype=np.float64)
     for start, audio in pieces:
-        mix[start : start + audio.size] += audio
-    if noise > 0:
-        mix += float(noise) * pink_noise(total, np.random.default_rng(seed))
+        speech[start : start + audio.size] += audio
+    mix = dress(speech, recording, seed, renderer)
 
     audio_path = out_stem.with_name(f"{out_stem.name}.{fmt}")
-    encode(mix, TTS_RATE, audio_path, fmt)
+    encode(mix, TTS_RATE, audio_path, fmt, bitrate=recording["bitrate"] or BITRATE)
 
     speech_time: dict[str, float] = {name: 0.0 for name in voices}
     for sentence in sentences:
@@ -500,7 +404,8 @@ def synthesize(
         "duration": round(total / TTS_RATE, 3),
         "sample_rate": OUTPUT_RATE,
         "seed": seed,
-        "noise": float(noise),
+        "noise": recording["noise"]["rms"],
+        "recording": recording,
         "voice_jitter": bool(voice_jitter),
         "generator": f"synth_webinar v{GENERATOR_VERSION}",
         "speakers": {
@@ -528,12 +433,14 @@ def _seconds_to_samples(seconds: float) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        description="Synthesize a webinar from a script with espeak-ng; writes audio, truth and agenda files."
+        description="Synthesize a webinar from a script with espeak-ng, flite, Festival and Piper voices; "
+        "writes audio, truth and agenda files."
     )
     parser.add_argument("script", type=Path, help="webinar script YAML")
     parser.add_argument("--out", type=Path, required=True, help="output path without extension: DIR/STEM")
     parser.add_argument("--seed", type=int, default=0, help="seed for pauses, noise and jitter (default 0)")
-    parser.add_argument("--noise", type=float, default=0.003, help="pink noise RMS, full scale 1.0 (default 0.003; 0 = none)")
+    parser.add_argument("--noise", type=float, default=None,
+                        help="background noise RMS, full scale 1.0 (default: the script's, else 0.003; 0 = none)")
     parser.add_argument("--format", choices=FORMATS, default="mp3", help="audio format (default mp3)")
     parser.add_argument("--voice-jitter", action="store_true", help="vary speed and pitch per sentence")
     args = parser.parse_args(argv)

@@ -1,9 +1,10 @@
 """Synthetic webinars for tests, made on demand with scripts/synth_webinar.py and cached.
 
-The scripts in tests/data/webinars/ are never committed as audio: tests synthesize
-them with espeak-ng at test time. Results are cached by (script, generator,
-espeak-ng version, seed, format, noise) under $CAPTIONER_SYNTH_CACHE or
-/tmp/captioner-synth-cache, so repeated runs cost a file copy.
+The scripts in tests/data/webinars/ and bench/corpus/ are never committed as
+audio: they are synthesized when needed. Results are cached by (script,
+generator modules, engine versions, seed, format, noise) under
+$CAPTIONER_SYNTH_CACHE or /tmp/captioner-synth-cache, so repeated runs cost a
+file copy.
 """
 
 from __future__ import annotations
@@ -13,13 +14,13 @@ import importlib.util
 import json
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 GENERATOR = REPO / "scripts" / "synth_webinar.py"
+GENERATOR_MODULES = [GENERATOR, REPO / "scripts" / "synth_engines.py", REPO / "scripts" / "synth_room.py"]
 WEBINARS_DIR = Path(__file__).resolve().parent / "data" / "webinars"
 SCRIPT_SUFFIX = ".script.yaml"
 AGENDA_CHOICES = ("both", "yaml", "txt", "none")
@@ -37,7 +38,8 @@ def load_generator():
 
 
 def webinar_names() -> list[str]:
-    """Names of the unseen test webinars, e.g. 'aviation-api-pnr'."""
+    """Names of the espeak-ng webinars of tests/data/webinars, e.g. 'aviation-api-pnr'
+    (tuning data: rules were chosen on them)."""
     return sorted(p.name[: -len(SCRIPT_SUFFIX)] for p in WEBINARS_DIR.glob(f"*{SCRIPT_SUFFIX}"))
 
 
@@ -61,13 +63,14 @@ def make_webinar(
     seed: int = 0,
     *,
     fmt: str = "mp3",
-    noise: float = 0.003,
+    noise: float | None = 0.003,
     agenda: str = "both",
 ) -> tuple[Path, dict]:
     """Synthesize a webinar script into tmp_dir; return (audio path, truth dict).
 
     tmp_dir receives STEM.<fmt>, STEM.truth.json and, per `agenda` ("both", "yaml",
     "txt" or "none"), STEM.agenda.yaml / STEM.agenda.txt beside the audio.
+    `noise` None keeps the script's own recording noise.
     """
     if agenda not in AGENDA_CHOICES:
         raise ValueError(f"agenda must be one of {AGENDA_CHOICES}, not {agenda!r}")
@@ -94,17 +97,21 @@ def make_webinar(
 def _cache_key(script_file: Path, seed: int, fmt: str, noise: float) -> str:
     digest = hashlib.sha256()
     digest.update(script_file.read_bytes())
-    digest.update(GENERATOR.read_bytes())
-    digest.update(_espeak_version().encode())
-    digest.update(json.dumps([seed, fmt, float(noise)]).encode())
+    for module in GENERATOR_MODULES:
+        digest.update(module.read_bytes())
+    digest.update(_engine_versions().encode())
+    digest.update(json.dumps([seed, fmt, None if noise is None else float(noise)]).encode())
     return digest.hexdigest()[:16]
 
 
-def _espeak_version() -> str:
-    try:
-        return subprocess.run(["espeak-ng", "--version"], capture_output=True, text=True, check=False).stdout
-    except FileNotFoundError:
-        return "espeak-ng missing"
+_versions: list[str] = []
+
+
+def _engine_versions() -> str:
+    if not _versions:
+        load_generator()
+        _versions.append(sys.modules["synth_engines"].engine_versions())
+    return _versions[0]
 
 
 def _synthesize_into_cache(script_file: Path, stem: str, cached: Path, seed: int, fmt: str, noise: float) -> None:

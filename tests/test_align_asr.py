@@ -27,7 +27,7 @@ def sample_asr():
 
 
 @pytest.fixture(scope="session")
-def unseen_webinars(tmp_path_factory):
+def espeak_webinars(tmp_path_factory):
     """name -> (chapters, warnings, truth), aligned on tiny.en transcripts with `<stem>.agenda.txt`."""
     results = {}
     for name in webinar_names():
@@ -49,20 +49,20 @@ def test_sample_on_speech_recognition(sample_asr):
     assert chapters[0].start == 0.0 and chapters[-1].end == pytest.approx(sample_asr.duration)
 
 
-def test_unseen_webinars_exist():
+def test_espeak_webinars_exist():
     assert len(webinar_names()) >= 3
 
 
 @pytest.mark.parametrize("name", webinar_names())
-def test_unseen_webinar_has_every_chapter_in_order(unseen_webinars, name):
-    chapters, warnings, truth = unseen_webinars[name]
+def test_espeak_webinar_has_every_chapter_in_order(espeak_webinars, name):
+    chapters, warnings, truth = espeak_webinars[name]
     errors = boundary_errors(chapters, truth)
     print(f"\n{name}: {summary(errors)}; warnings: {warnings}")
     assert not any("not found" in w for w in warnings)
 
 
-def test_unseen_webinars_median_and_worst_boundary_error(unseen_webinars):
-    errors = [e for chapters, _, truth in unseen_webinars.values() for e in boundary_errors(chapters, truth)]
-    print(f"\nunseen webinars, tiny.en transcripts, plain titles: {summary(errors)}")
+def test_espeak_webinars_median_and_worst_boundary_error(espeak_webinars):
+    errors = [e for chapters, _, truth in espeak_webinars.values() for e in boundary_errors(chapters, truth)]
+    print(f"\nespeak-ng tuning webinars, tiny.en transcripts, plain titles: {summary(errors)}")
     assert statistics.median(errors) <= 3.0, summary(errors)
     assert max(errors) <= 15.0, summary(errors)

@@ -1,9 +1,9 @@
-"""Speech recognition with the real bundled tiny.en model."""
+"""Speech recognition with the real bundled tiny.en model (the fast draft; base is in test_base_model.py)."""
 from __future__ import annotations
 
 import pytest
 
-from captioner.asr import AsrOptions, bundled_model_path, resolve_model, transcribe_audio
+from captioner.asr import DRAFT_MODEL, AsrOptions, bundled_model_path, resolve_model, transcribe_audio
 from captioner.errors import ModelError
 from captioner.asr import load_model
 from captioner.media import decode
@@ -13,10 +13,10 @@ from textnorm import wer
 
 @pytest.fixture(scope="module")
 def jfk_transcript():
-    return transcribe_audio(decode(real("jfk.flac")), AsrOptions())
+    return transcribe_audio(decode(real("jfk.flac")), AsrOptions(model=DRAFT_MODEL))
 
 
-def test_bundled_model_is_the_offline_default():
+def test_bundled_draft_model_resolves_offline():
     path = bundled_model_path()
     assert path is not None and (path / "model.bin").exists()
     target, description = resolve_model("tiny.en")
@@ -42,7 +42,7 @@ def test_words_have_ordered_times_and_probabilities(jfk_transcript):
 
 
 def test_english_only_model_warns_about_the_german_half():
-    transcript = transcribe_audio(decode(real("multilingual.mp3")), AsrOptions())
+    transcript = transcribe_audio(decode(real("multilingual.mp3")), AsrOptions(model=DRAFT_MODEL))
     assert transcript.segments, "the English half must still be transcribed"
     assert any("multilingual model" in w for w in transcript.warnings)
 
@@ -64,7 +64,7 @@ def test_folder_without_model_is_refused(tmp_path):
 
 
 def test_batched_pipeline_gives_words_with_times():
-    transcript = transcribe_audio(decode(real("jfk.flac")), AsrOptions(batch_size=8))
+    transcript = transcribe_audio(decode(real("jfk.flac")), AsrOptions(model=DRAFT_MODEL, batch_size=8))
     assert wer(JFK_TEXT, transcript.text) <= 0.1
     assert transcript.options["batch_size"] == 8
     assert transcript.words[-1].end <= 11.0 and transcript.words[0].start < 1.0

@@ -8,7 +8,7 @@ import shutil
 import pytest
 from click.testing import CliRunner
 
-from captioner.asr import AsrOptions
+from captioner.asr import DRAFT_MODEL, AsrOptions
 from captioner.batch import find_recordings, run_batch
 from captioner.cli import main
 from captioner.pipeline import RunOptions
@@ -27,7 +27,7 @@ def three_recordings(tmp_path_factory):
 
 def options_for(out) -> RunOptions:
     # one thread per model in every mode, so sequential and parallel decoding do the same arithmetic
-    return RunOptions(out_dir=out, asr=AsrOptions(cpu_threads=1), glossary_paths=[GLOSSARY], replay=False)
+    return RunOptions(out_dir=out, asr=AsrOptions(model=DRAFT_MODEL, cpu_threads=1), glossary_paths=[GLOSSARY], replay=False)
 
 
 def published_files(folder) -> dict[str, str]:

@@ -197,11 +197,11 @@ def test_find_terms_locates_written_terms_longest_first(ct):
 def test_real_recording_hotwords_mp3_says_comfyui_after_correction():
     """Plain tiny.en hears 'comfy eye' in ../shared/data/real/hotwords.mp3; correction with a
     glossary holding ComfyUI gives ComfyUI, at the times of the words it replaces."""
-    from captioner.asr import AsrOptions, transcribe_audio
+    from captioner.asr import DRAFT_MODEL, AsrOptions, transcribe_audio
     from captioner.media import decode
     from conftest import real
 
-    heard = transcribe_audio(decode(real("hotwords.mp3")), AsrOptions())
+    heard = transcribe_audio(decode(real("hotwords.mp3")), AsrOptions(model=DRAFT_MODEL))
     glossary = load_glossary(DATA / "glossary" / "comfyui.csv")
     out, log = correct_transcript(heard, glossary)
     assert "comfy eye" in heard.text.lower()

@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from captioner.asr import AsrOptions, load_model, transcribe_audio
+from captioner.asr import DRAFT_MODEL, AsrOptions, load_model, transcribe_audio
 from captioner.glossary import load_glossary
 from captioner.glossary_formats import read_csv
 from captioner.correct import CorrectOptions, FormIndex
@@ -29,13 +29,13 @@ CT = ROOT / "glossary" / "counter-terrorism.yaml"
 
 @pytest.fixture(scope="module")
 def model():
-    return load_model(AsrOptions())
+    return load_model(AsrOptions(model=DRAFT_MODEL))
 
 
 @pytest.fixture(scope="module")
 def jfk(model):
     audio = decode(real("jfk.flac"))
-    return audio, transcribe_audio(audio, AsrOptions())
+    return audio, transcribe_audio(audio, AsrOptions(model=DRAFT_MODEL))
 
 
 def test_the_scorer_prefers_what_was_said(model, jfk):
@@ -75,7 +75,7 @@ def heard_with_hotwords(tmp_path_factory, text: str, hotwords: str):
     """espeak-ng's "en" voice, recognised with the terms as hotwords (as a run does), as the
     synthetic webinars' terms were before one was misheard."""
     audio = decode(speak(text, tmp_path_factory.mktemp("listen") / "said.wav", voice="en"))
-    return audio, transcribe_audio(audio, AsrOptions(hotwords=hotwords))
+    return audio, transcribe_audio(audio, AsrOptions(model=DRAFT_MODEL, hotwords=hotwords))
 
 
 EGMONT = "The Egmont Group connects financial intelligence units across the world."
@@ -85,7 +85,7 @@ GLOSSARY = read_csv("term,aliases,definition\nEgmont Group,,\nfinancial intellig
 @pytest.fixture(scope="module")
 def egmont(tmp_path_factory):
     audio = decode(speak(EGMONT, tmp_path_factory.mktemp("listen") / "egmont.wav"))
-    return audio, transcribe_audio(audio, AsrOptions())
+    return audio, transcribe_audio(audio, AsrOptions(model=DRAFT_MODEL))
 
 
 def misheard(transcript: Transcript, right: list[str], wrong: list[str]) -> Transcript:
@@ -131,7 +131,7 @@ def test_ordinary_synthetic_speech_is_left_alone_with_the_whole_glossary(model, 
     said = ("The workers had an interview at the bank on Monday. Later they watched a film about the sea, "
             "and my sister said the pain in her knee had gone after two decades.")
     audio = decode(speak(said, tmp_path / "plain.wav"))
-    transcript = transcribe_audio(audio, AsrOptions())
+    transcript = transcribe_audio(audio, AsrOptions(model=DRAFT_MODEL))
     fixed, log = listen_again(transcript, audio, load_glossary(CT), model)
     assert log == [] and fixed.text == transcript.text, [(c.before, c.after, c.score) for c in log]
 
@@ -148,7 +148,7 @@ NOTICES = "Officers check every traveller against INTERPOL notices before the fl
 @pytest.fixture(scope="module")
 def notices(tmp_path_factory):
     audio = decode(speak(NOTICES, tmp_path_factory.mktemp("listen") / "notices.wav"))
-    return audio, transcribe_audio(audio, AsrOptions())
+    return audio, transcribe_audio(audio, AsrOptions(model=DRAFT_MODEL))
 
 
 def test_a_written_term_grows_into_the_longer_term_the_audio_says(model, notices):
@@ -176,7 +176,7 @@ def unsure(text: str) -> Transcript:
 
 
 def test_a_grown_term_is_as_sure_as_the_words_it_adds_are_like_the_heard_ones():
-    # on an unseen webinar "Christchurch attack" became Christchurch Call (the audio favoured
+    # on an espeak-ng webinar "Christchurch attack" became Christchurch Call (the audio favoured
     # it by -2.3, within the margin that the written "Christchurch" had earned the span)
     glossary = read_csv("term,aliases,definition\nChristchurch Call,,\nChristchurch,,\n"
                         "FATF recommendations,,\nFATF,,\n", "grown.csv")

@@ -1,4 +1,4 @@
-"""Speaker turns and names on real audio: the sample webinar, a real stereo file, unseen webinars."""
+"""Speaker turns and names on real audio: the sample webinar, a real stereo file, the espeak-ng tuning webinars."""
 from __future__ import annotations
 
 import json
@@ -193,10 +193,10 @@ def test_leak_of_one_voice_into_the_other_microphone_is_not_a_second_speaker():
     assert {t.speaker for t in turns} == {"S1"}
 
 
-# --- unseen synthetic webinars, agendas naming one speaker per item ---------------------
+# --- espeak-ng tuning webinars (rules were chosen on them), agendas naming one speaker per item ---------------------
 
 @pytest.mark.parametrize("name", webinar_names())
-def test_unseen_webinar_sentences_under_the_right_name(name, tmp_path):
+def test_espeak_webinar_sentences_under_the_right_name(name, tmp_path):
     audio_path, webinar = make_webinar(name, tmp_path, seed=7)
     agenda_speakers = list(webinar["speakers"])
     turns = detect(audio_path, max_speakers=len(agenda_speakers))

@@ -177,8 +177,9 @@ def test_pronunciations_reach_espeak_but_not_the_truth():
 
 def test_variant_on_en_gb_changes_the_voice():
     # espeak-ng ignores "+f3" after "en-gb"; the generator must route it so it is heard.
-    plain = synth.render_sentence("Hello there.", "en-gb", 160, 50)
-    female = synth.render_sentence("Hello there.", "en-gb+f3", 160, 50)
+    renderer = synth.Renderer()
+    plain = renderer.render("Hello there.", synth.voice_spec("plain", "en-gb"))
+    female = renderer.render("Hello there.", synth.voice_spec("female", "en-gb+f3"))
     assert plain.size != female.size or not np.array_equal(plain, female)
 
 

@@ -1,7 +1,7 @@
 """Term accuracy and word error rate of captioner against plain faster-whisper (issue 3).
 
 The metric (tests/term_accuracy.py) is checked on hand-made texts first; then the sample
-recording and the unseen synthetic webinars are recognised twice, by plain faster-whisper
+recording and the espeak-ng tuning webinars are recognised twice, by plain faster-whisper
 (its own WhisperModel, the bundled tiny.en, beam 5, no VAD, no word timestamps, no prompt)
 and by captioner's pipeline (biasing and correction with the recording's glossary), once per
 session, and the two are compared on the same audio.
@@ -106,7 +106,7 @@ def captioner_text(media: Path, glossary: Path, out: Path) -> str:
     return result.transcript.text
 
 
-WEBINARS = webinar_names()[:2]  # the first two by name; tests/test_unseen_webinars.py runs all four for WER
+WEBINARS = webinar_names()[:2]  # the first two by name; tests/test_espeak_webinars.py runs all four for WER
 
 
 @pytest.fixture(scope="session")

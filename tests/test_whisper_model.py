@@ -5,7 +5,7 @@ import pytest
 from faster_whisper.audio import pad_or_trim
 
 from captioner import whisper_model
-from captioner.asr import AsrOptions, load_model, transcribe_audio
+from captioner.asr import DRAFT_MODEL, AsrOptions, load_model, transcribe_audio
 from captioner.glossary import load_glossaries
 from captioner.media import SAMPLE_RATE, decode
 from captioner.pipeline import bias_options
@@ -22,13 +22,13 @@ def jfk_audio():
 @pytest.fixture(scope="module")
 def glossary_hotwords():
     glossary = load_glossaries([ROOT / "glossary" / "counter-terrorism.yaml"])
-    options = bias_options(AsrOptions(), "hotwords", glossary, None)
+    options = bias_options(AsrOptions(model=DRAFT_MODEL), "hotwords", glossary, None)
     assert options.hotwords
     return options
 
 
 def test_window_seconds_are_read_from_padded_features(jfk_audio):
-    model = load_model(AsrOptions())
+    model = load_model(AsrOptions(model=DRAFT_MODEL))
     features = model.feature_extractor(jfk_audio[: int(1.18 * SAMPLE_RATE)])
     padded = pad_or_trim(features)
     assert padded.shape[-1] == 3000
@@ -52,6 +52,6 @@ def test_hotwords_do_not_make_the_decoder_run_on(jfk_audio, glossary_hotwords, m
 def test_an_attempt_stops_at_its_budget(jfk_audio, monkeypatch):
     monkeypatch.setattr(whisper_model, "TOKENS_PER_SECOND", 0)
     monkeypatch.setattr(whisper_model, "TOKENS_ALWAYS", 4)
-    transcript = transcribe_audio(jfk_audio, AsrOptions())
+    transcript = transcribe_audio(jfk_audio, AsrOptions(model=DRAFT_MODEL))
     assert 0 < len(transcript.words) <= 4
     assert transcript.text.split()[0] == "And"
