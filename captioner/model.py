@@ -84,6 +84,8 @@ class Transcript:
     chapters: list[Chapter] = field(default_factory=list)
     corrections: list[Correction] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # Stretches of sound recognition left without words, decoded again alone (speech_repair.py)
+    repairs: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def words(self) -> list[Word]:

@@ -38,10 +38,15 @@ from .speakers import EvidenceThread, SpeakerOptions, Turn, assign_words
 from .speakers import detect as detect_speakers
 from .spoken_language import text_language
 
-BIAS_MODES = ("hotwords", "prompt", "none")
-# Measured with bench/bias_modes.py on the sample and 16 synthetic webinars (4 scripts x 4 seeds):
-# hotwords of up to 100 tokens, without conditioning on the previous text, gave the lowest mean
-# WER and the most terms right; 60 tokens, or keeping the previous text, lost more windows.
+BIAS_MODES = ("auto", "hotwords", "prompt", "none")
+# Measured with bench/bias_modes.py on the sample and 16 espeak-ng webinars (4 scripts x 4 seeds),
+# with tiny.en: hotwords of up to 100 tokens, without conditioning on the previous text, gave the
+# lowest mean WER and the most terms right; 60 tokens, or keeping the previous text, lost more
+# windows. With Whisper base the same hotwords lost whole stretches of speech on the corpus tuning
+# set (bench/corpus.py --set tuning --systems full,full-nobias: sentences covered 0.96, 0.91, 0.90
+# against 1.00 without them; WER 0.127, 0.149, 0.150 against 0.109, 0.116, 0.050), so "auto" gives
+# hotwords to English-only models (tiny.en and the like) and none to multilingual ones, whose terms
+# come from correction and listening again.
 BIAS_TOKENS = 100
 BIAS_WITHOUT_PREVIOUS_TEXT = True
 
@@ -53,7 +58,7 @@ class RunOptions:
     glossary_paths: list[Path] | None = None  # None: every file in ./glossary/
     correct: bool = True
     listen: bool = True  # check loosely heard terms against the audio (listen_again.py); needs correct
-    bias: str = "hotwords"
+    bias: str = "auto"  # see BIAS_MODES
     agenda_path: Path | None = None  # None: <stem>.agenda.yaml|txt beside the media
     languages: list[str] = field(default_factory=list)
     engine: str = "auto"
@@ -272,6 +277,8 @@ def load_agenda_for(media_path: Path, options: RunOptions) -> Agenda | None:
 
 def bias_options(base: asr.AsrOptions, mode: str, glossary: Glossary | None, agenda: Agenda | None) -> asr.AsrOptions:
     """The recogniser options with the glossary terms that matter for this recording."""
+    if mode == "auto":
+        mode = "hotwords" if english_only(base.model) else "none"
     if mode == "none" or glossary is None or base.initial_prompt or base.hotwords:
         return base
     agenda_text = agenda_words(agenda) if agenda is not None else ""
@@ -294,6 +301,11 @@ def with_language_hint(base: asr.AsrOptions, glossary: Glossary | None, agenda: 
     if hint is None and glossary is not None and glossary.concepts:
         hint = glossary.source_language
     return dataclasses.replace(base, language_hint=hint) if hint else base
+
+
+def english_only(model: str) -> bool:
+    """Whisper's English-only models are named <size>.en (tiny.en, base.en, ...)."""
+    return Path(model).name.lower().endswith(".en")
 
 
 def agenda_words(agenda: Agenda) -> str:
@@ -426,6 +438,7 @@ def build_report(stem, transcript: Transcript, tracks, profile, issues, timings,
         "duration": transcript.duration,
         "language": transcript.language,
         "language_detection": transcript.language_detection,
+        "recognition_repairs": transcript.repairs,
         "model": transcript.model,
         "asr_options": transcript.options,
         "words": len(transcript.words),

@@ -1,0 +1,107 @@
+"""Speech that recognition left without words, found by its sound and decoded again on its own.
+
+faster-whisper's voice activity detection (Silero) can miss whole turns: on the
+corpus tuning set it dropped every sentence of a quiet speaker on a telephone
+line, even at a threshold of 0.15, and a VAD-glued window can skip sentences
+that it holds, stretching one word's timestamps over the sentences it skipped. Here the recording's own loudness says where sound is (frames
+well above its noise floor, sustained); every such stretch that no recognised
+word covers is decoded alone, with no VAD, no previous text and no hotwords,
+and its words are spliced in with their own times when the model believes it
+heard speech there. Each repair is recorded (time, words before and after, how).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .media import SAMPLE_RATE
+from .model import Segment, Transcript
+
+FRAME = 0.1  # seconds per loudness frame
+ABOVE_FLOOR = 4.0  # sound: RMS at least this many times the noise floor (12 dB)
+FLOOR_PERCENTILE = 10
+BRIDGE = 0.6  # loud runs this close together are one stretch
+MIN_STRETCH = 0.8  # shorter uncovered sound is a cough, a click or a breath
+COVER_MARGIN = 0.4  # a word covers its own time and this much either side
+# No word lasts longer; a "word" stretched over seconds (faster-whisper's timestamps after a
+# skipped sentence: "accrual" from 46.8 to 56.4 s on a tuning webinar) covers only this much.
+MAX_WORD_SECONDS = 1.5
+KEPT_WORD_SECONDS = 0.6  # what such a word keeps of its time when a repair fills the rest
+PAD = 0.3  # seconds of context either side of a stretch when it is decoded
+NO_SPEECH_LIMIT = 0.6  # a repair whose segments all look like no speech is dropped
+LOGPROB_LIMIT = -1.2
+
+
+def loud_frames(audio: np.ndarray) -> np.ndarray:
+    """Per FRAME: is there sound well above the recording's noise floor?"""
+    n = int(FRAME * SAMPLE_RATE)
+    frames = len(audio) // n
+    if frames < 3:
+        return np.zeros(frames, dtype=bool)
+    rms = np.sqrt(np.mean(audio[: frames * n].astype(np.float64).reshape(frames, n) ** 2, axis=1))
+    floor = max(float(np.percentile(rms, FLOOR_PERCENTILE)), 1e-4)
+    return rms > ABOVE_FLOOR * floor
+
+
+def runs(mask: np.ndarray) -> list[tuple[float, float]]:
+    """(start, end) seconds of the mask's true frames, runs BRIDGE apart joined, short ones dropped."""
+    stretches: list[list[float]] = []
+    for index in np.flatnonzero(mask):
+        start, end = index * FRAME, (index + 1) * FRAME
+        if stretches and start - stretches[-1][1] <= BRIDGE:
+            stretches[-1][1] = end
+        else:
+            stretches.append([start, end])
+    return [(round(float(a), 2), round(float(b), 2)) for a, b in stretches if b - a >= MIN_STRETCH]
+
+
+def uncovered_stretches(transcript: Transcript, audio: np.ndarray) -> list[tuple[float, float]]:
+    """Sustained sound that no recognised word is near."""
+    loud = loud_frames(audio)
+    covered = np.zeros(loud.size, dtype=bool)
+    for word in transcript.words:
+        end = min(word.end, word.start + MAX_WORD_SECONDS)
+        covered[max(0, int((word.start - COVER_MARGIN) / FRAME)): int((end + COVER_MARGIN) / FRAME) + 1] = True
+    return runs(loud & ~covered)
+
+
+def repair(transcript: Transcript, audio: np.ndarray, model, language: str | None, beam_size: int) -> list[dict]:
+    """Decode each uncovered stretch alone and splice its words in; return what was done."""
+    from .asr import join_word_pieces
+
+    repairs = []
+    duration = len(audio) / SAMPLE_RATE
+    for start, end in uncovered_stretches(transcript, audio):
+        clip_start, clip_end = max(0.0, start - PAD), min(duration, end + PAD)
+        clip = audio[int(clip_start * SAMPLE_RATE): int(clip_end * SAMPLE_RATE)]
+        pieces, _ = model.transcribe(clip, language=language, beam_size=beam_size, word_timestamps=True,
+                                     vad_filter=False, condition_on_previous_text=False)
+        inside = [w for w in transcript.words if w.start < clip_end and w.end > clip_start]
+        before = sum(1 for w in inside if w.end - w.start <= MAX_WORD_SECONDS)
+        for word in inside:
+            if word.end - word.start > MAX_WORD_SECONDS:  # its sound is at its start; the rest was skipped
+                word.end = round(word.start + KEPT_WORD_SECONDS, 3)
+        found = []
+        for piece in pieces:
+            if piece.no_speech_prob > NO_SPEECH_LIMIT and piece.avg_logprob < LOGPROB_LIMIT:
+                continue
+            words = join_word_pieces(piece.words or [])
+            for word in words:
+                word.start = round(word.start + clip_start, 3)
+                word.end = round(word.end + clip_start, 3)
+            words = [w for w in words if start - PAD <= w.start <= end and not _overlaps(w, inside)]
+            if words:
+                found.append(Segment(start=words[0].start, end=words[-1].end, text=" ".join(w.text for w in words),
+                                     words=words, avg_logprob=round(piece.avg_logprob, 4),
+                                     no_speech_prob=round(piece.no_speech_prob, 4)))
+        record = {"start": start, "end": end, "words_before": before,
+                  "words_after": before + sum(len(s.words) for s in found), "how": "decoded alone, without VAD"}
+        if found:
+            transcript.segments = sorted(transcript.segments + found, key=lambda s: s.start)
+            record["text"] = " ".join(s.text for s in found)
+        repairs.append(record)
+    return repairs
+
+
+def _overlaps(word, others) -> bool:
+    middle = (word.start + word.end) / 2
+    return any(w.start <= middle <= w.end for w in others)

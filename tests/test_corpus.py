@@ -1,0 +1,84 @@
+"""The small part of the corpus benchmark that the test suite runs: the two one-minute
+webinars of the test set (bench/corpus/test/short-*), each spoken by three engines,
+captioned by the default `captioner run` (Whisper base, the webinar's glossary and
+agenda) and by plain faster-whisper with the same model, measured as bench/corpus.py
+measures (bench/corpus_metrics.py). No rule was chosen on these files; the bounds
+sit at what they measured (noted beside each), with room for another CPU's arithmetic.
+"""
+from __future__ import annotations
+
+import sys
+
+import pytest
+
+from captioner.asr import AsrOptions, load_model
+from captioner.glossary import load_glossary
+from captioner.pipeline import RunOptions, run_one
+from synth_fixtures import REPO, make_webinar
+
+sys.path.insert(0, str(REPO / "bench"))
+from corpus import read_cues  # noqa: E402
+from corpus_metrics import Cue, measure, pool  # noqa: E402
+
+SHORT = sorted((REPO / "bench" / "corpus" / "test").glob("short-*.script.yaml"))
+
+
+@pytest.fixture(scope="module")
+def figures(tmp_path_factory):
+    """name -> {"full": figures, "plain": figures}."""
+    model = load_model(AsrOptions())
+    results = {}
+    for script in SHORT:
+        name = script.name[: -len(".script.yaml")]
+        folder = tmp_path_factory.mktemp(name)
+        audio, truth = make_webinar(script, folder, seed=0, noise=None, agenda="yaml")
+        glossary_file = script.with_name(f"{name}.glossary.csv")
+        glossary = load_glossary(glossary_file)
+        result = run_one(audio, RunOptions(out_dir=folder / "out", glossary_paths=[glossary_file], replay=False))
+        cues, report = read_cues("full", folder / "out", name)
+        full = measure(truth, cues, glossary=glossary, chapters=report["chapters"])
+        full["compliance"] = report["qc"]["en"]["compliant_fraction"]
+        full["language"] = result.transcript.language
+        segments, _ = model.transcribe(str(audio), beam_size=5)
+        plain = measure(truth, [Cue(s.start, s.end, s.text.strip()) for s in segments], glossary=glossary)
+        results[name] = {"full": full, "plain": plain}
+        print(f"\n{name}: full {summary(full)}\n{name}: plain {summary(plain)}")
+    return results
+
+
+def summary(f: dict) -> str:
+    keys = ("wer", "coverage", "sync_over_2s", "sync_p95", "terms", "speakers", "chapter_max", "compliance")
+    return ", ".join(f"{k} {f[k]}" for k in keys if k in f)
+
+
+def test_two_short_test_webinars(figures):
+    assert len(figures) == 2
+
+
+def test_sentences_are_captioned_near_their_time(figures):
+    # measured 2026-12-04: 20 of 20 and 17 of 18 sentences (the lost one is
+    # plain faster-whisper's loss too); no cue more than 2 s from its speech
+    for name, f in figures.items():
+        assert f["full"]["covered"] >= f["full"]["sentences"] - 1, (name, f["full"]["uncovered"])
+        assert f["full"]["sync_over_2s"] == 0, (name, f["full"]["sync_offsets"])
+
+
+def test_full_run_writes_fewer_word_errors_than_plain_faster_whisper(figures):
+    full = pool([f["full"] for f in figures.values()])
+    plain = pool([f["plain"] for f in figures.values()])
+    # measured 2026-12-04: 0.099 against 0.140
+    assert full["wer"] <= plain["wer"], (full["wer"], plain["wer"])
+    assert full["wer"] <= 0.12, full["wer"]
+
+
+def test_terms_speakers_chapters_and_reading_rules(figures):
+    full = pool([f["full"] for f in figures.values()])
+    plain = pool([f["plain"] for f in figures.values()])
+    # measured 2026-12-04: terms 0.91 against 0.65; chapters at most 0.9 and 3.2 s off;
+    # every cue within the reading rules. (Speakers, 0.55 and 0.28 of sentences under the
+    # right name, are the next issue's: no bound here would be honest yet.)
+    assert full["terms"] >= 0.85 and full["terms"] >= plain["terms"] + 0.15, (full["terms"], plain["terms"])
+    for name, f in figures.items():
+        assert f["full"]["language"] == "en"
+        assert f["full"]["compliance"] == 1.0, name
+        assert f["full"]["chapter_max"] <= 4.0, (name, f["full"]["chapter_errors"])

@@ -1,0 +1,60 @@
+"""Sound that recognition left without words is found by its loudness and decoded again alone."""
+from __future__ import annotations
+
+import copy
+
+import numpy as np
+
+from captioner.asr import DRAFT_MODEL, AsrOptions, load_model, transcribe_audio
+from captioner.media import SAMPLE_RATE, decode
+from captioner.model import Segment, Transcript, Word
+from captioner.speech_repair import repair, uncovered_stretches
+from conftest import real
+from textnorm import normalize
+
+
+def bursts(spans: list[tuple[float, float]], seconds: float = 12.0) -> np.ndarray:
+    rng = np.random.default_rng(0)
+    audio = 0.002 * rng.standard_normal(int(seconds * SAMPLE_RATE))
+    for start, end in spans:
+        t = np.arange(int((end - start) * SAMPLE_RATE)) / SAMPLE_RATE
+        audio[int(start * SAMPLE_RATE): int(start * SAMPLE_RATE) + t.size] += 0.1 * np.sin(2 * np.pi * 220 * t)
+    return audio.astype(np.float32)
+
+
+def transcript_of(words: list[Word]) -> Transcript:
+    return Transcript(language="en", duration=12.0, segments=[Segment(words[0].start, words[-1].end, "", words)])
+
+
+def test_sound_without_words_and_a_stretched_word_are_found():
+    audio = bursts([(1.0, 3.0), (5.0, 6.5), (8.0, 10.0)])
+    words = [Word("one", 1.0, 1.6), Word("two", 1.7, 2.9),
+             Word("stretched", 4.9, 10.0)]  # faster-whisper's timestamps over skipped speech
+    found = uncovered_stretches(transcript_of(words), audio)
+    # the stretched word covers its first 1.5 s (and 0.4 s margin): 5.0-6.5 is covered up to 6.8
+    assert found == [(8.0, 10.0)]
+    assert uncovered_stretches(transcript_of(words[:2]), audio) == [(5.0, 6.5), (8.0, 10.0)]
+
+
+def test_a_dropped_half_of_jfk_is_decoded_again_in_place():
+    audio = decode(real("jfk.flac"))
+    full = transcribe_audio(audio, AsrOptions(model=DRAFT_MODEL, repair=False))
+    cut = copy.deepcopy(full)
+    words = cut.words
+    keep = [w for w in words if w.end <= 6.0]  # "And so my fellow Americans, ask not what your country..."
+    cut.segments = [Segment(keep[0].start, keep[-1].end, " ".join(w.text for w in keep), keep)]
+    repairs = repair(cut, audio, load_model(AsrOptions(model=DRAFT_MODEL)), "en", 5)
+    assert 1 <= len(repairs) <= 2 and all(r["words_before"] == 0 for r in repairs)
+    assert sum(r["words_after"] for r in repairs) >= 8
+    assert repairs[0]["start"] >= 5.5 and repairs[-1]["end"] <= 11.0
+    text = normalize(" ".join(w.text for w in cut.words))
+    assert text.endswith("ask what you can do for your country")
+    restored = [w for w in cut.words if w.start > 6.0]
+    assert restored and all(6.0 < w.start < w.end <= 11.1 for w in restored)
+    assert [w.start for w in cut.words] == sorted(w.start for w in cut.words)
+
+
+def test_nothing_is_repaired_where_every_sound_has_words():
+    audio = decode(real("jfk.flac"))
+    transcript = transcribe_audio(audio, AsrOptions(model=DRAFT_MODEL))
+    assert transcript.repairs == []
