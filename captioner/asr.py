@@ -179,6 +179,7 @@ def transcribe_audio(
 
         transcript.repairs = repair(transcript, audio, model, language or info.language, options.beam_size)
         transcript.timings["asr_seconds"] = round(time.perf_counter() - started, 3)
+        transcript.warnings.extend(repair_warnings(transcript.repairs, multilingual=model.model.is_multilingual))
     transcript.warnings.extend(clipping_warning(audio))
     transcript.warnings.extend(speech_warnings(transcript, audio, multilingual=model.model.is_multilingual))
     return transcript
@@ -244,6 +245,18 @@ def speech_warnings(transcript: Transcript, audio: np.ndarray, multilingual: boo
 
 
 UNRECOGNISED_SOUND_SECONDS = 10.0
+
+
+def repair_warnings(repairs: list[dict], multilingual: bool) -> list[str]:
+    """An English-only model decodes any speech as English (it translates German, say):
+    sound it first left without words may be another language."""
+    seconds = sum(r["end"] - r["start"] for r in repairs if r["words_after"] > r["words_before"])
+    if multilingual or seconds < UNRECOGNISED_SOUND_SECONDS:
+        return []
+    spans = ", ".join(f"{r['start']:.0f}-{r['end']:.0f} s" for r in repairs[:4]) + (", ..." if len(repairs) > 4 else "")
+    return [f"{seconds:.0f} s of sound gave no words at first and were decoded again on their own ({spans}); "
+            "if that is speech in another language than English, use a multilingual model "
+            "(for example the default, base)"]
 
 
 def uncovered_sound_seconds(transcript: Transcript, audio: np.ndarray, frame: float = 1.0) -> float:

@@ -69,7 +69,8 @@ def test_local_jobs_give_the_same_outputs_and_one_failure_does_not_stop_the_rest
     shutil.copytree(three_recordings, folder)
     (folder / "broken.mp3").write_bytes(b"this is not audio\n" * 50)
     out = tmp_path / "out"
-    args = ["batch", str(folder), "--out", str(out), "--jobs", "2", "--glossary", str(GLOSSARY), "--no-replay", "--quiet"]
+    args = ["batch", str(folder), "--out", str(out), "--jobs", "2", "--model", DRAFT_MODEL, "--glossary", str(GLOSSARY),
+            "--no-replay", "--quiet"]
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 1
     assert "1 recording(s) failed" in result.stderr

@@ -175,7 +175,10 @@ def test_hotwords_recording_says_comfyui_through_the_pipeline(tmp_path):
     from captioner.pipeline import RunOptions, run_one
 
     glossary = ROOT / "tests" / "data" / "glossary" / "comfyui.csv"
-    result = run_one(real("hotwords.mp3"), RunOptions(out_dir=tmp_path, glossary_paths=[glossary], languages=[],
+    from captioner.asr import DRAFT_MODEL, AsrOptions
+
+    result = run_one(real("hotwords.mp3"), RunOptions(out_dir=tmp_path, asr=AsrOptions(model=DRAFT_MODEL),
+                                                     glossary_paths=[glossary], languages=[],
                                                      replay=False, speakers="off"))
     text = result.transcript.text
     assert text.count("ComfyUI") == 2 and "comfy" not in text.lower().replace("comfyui", ""), text
