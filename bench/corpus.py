@@ -43,7 +43,7 @@ CORPUS = ROOT / "bench" / "corpus"
 SETS = ("test", "tuning")
 SYSTEMS = ("plain", "bare", "basic", "full")
 # variants of the full run for re-checking one rule at a time on the tuning set
-VARIANTS = {"full-nobias": ["--bias", "none"], "full-nolisten": ["--no-listen"], "full-prompt": ["--bias", "prompt"]}
+VARIANTS = {"full-nobias": ["--bias", "none"], "full-hotwords": ["--bias", "hotwords"], "full-nolisten": ["--no-listen"], "full-prompt": ["--bias", "prompt"]}
 MODELS = ("base", "tiny.en")
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "bench"))
