@@ -32,7 +32,7 @@ FILES = {
 }
 MODEL_BIN_PARTS = ("model.bin.part1", "model.bin.part2")  # one in each package, in this order
 _CHUNK = 1 << 20
-_verified: dict[Path, tuple] = {}  # folder -> the files' (size, mtime) when they last verified
+_verified: dict[Path, tuple] = {}  # folder -> its files' (name, size, mtime, inode) when they last verified
 
 
 def cache_root() -> Path:

@@ -3,9 +3,10 @@
 faster-whisper's voice activity detection (Silero) can miss whole turns: on the
 corpus tuning set it dropped every sentence of a quiet speaker on a telephone
 line, even at a threshold of 0.15, and a VAD-glued window can skip sentences
-that it holds, stretching one word's timestamps over the sentences it skipped. Here the recording's own loudness says where sound is (frames
-well above its noise floor, sustained); every such stretch that no recognised
-word covers is decoded alone, with no VAD, no previous text and no hotwords,
+that it holds, stretching one word's timestamps over the sentences it skipped.
+Here the recording's own loudness says where sound is (frames well above its
+noise floor, sustained); every such stretch that no recognised word covers is
+decoded alone, with no VAD, no previous text and no hotwords,
 and its words are spliced in with their own times when the model believes it
 heard speech there. Each repair is recorded (time, words before and after, how).
 """

@@ -10,6 +10,7 @@ those of the speech as it ends up in the mix.
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 import subprocess
 import tempfile
@@ -181,15 +182,13 @@ class Renderer:
                 raise SynthError(f"the Piper voice {name} is not installed; {PIPER_INSTALL}") from None
             # Piper's generator noise comes from onnxruntime's generator, which is seeded
             # when a session is made: one seed per (render, voice) makes renders repeatable.
-            onnxruntime.set_seed(abs(hash_seed(f"piper:{name}:{self.seed}")))
+            onnxruntime.set_seed(hash_seed(f"piper:{name}:{self.seed}"))
             self._piper[name] = PiperVoice.load(package.model_path())
         return self._piper[name]
 
 
 def hash_seed(text: str) -> int:
     """A stable 31-bit seed from text (Python's hash() changes between processes)."""
-    import hashlib
-
     return int.from_bytes(hashlib.sha256(text.encode()).digest()[:4], "little") & 0x7FFFFFFF
 
 

@@ -35,7 +35,6 @@ import tempfile
 from pathlib import Path
 
 import numpy as np
-
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedSeq
 from ruamel.yaml.error import YAMLError

@@ -9,6 +9,7 @@ file copy.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import importlib.util
 import json
@@ -104,14 +105,10 @@ def _cache_key(script_file: Path, seed: int, fmt: str, noise: float) -> str:
     return digest.hexdigest()[:16]
 
 
-_versions: list[str] = []
-
-
+@functools.cache
 def _engine_versions() -> str:
-    if not _versions:
-        load_generator()
-        _versions.append(sys.modules["synth_engines"].engine_versions())
-    return _versions[0]
+    load_generator()
+    return sys.modules["synth_engines"].engine_versions()
 
 
 def _synthesize_into_cache(script_file: Path, stem: str, cached: Path, seed: int, fmt: str, noise: float) -> None:
