@@ -123,7 +123,8 @@ def measure(truth: dict, cues: list[Cue], *, glossary=None, chapters=None) -> di
     }
     if glossary is not None:
         score = term_accuracy(reference, hypothesis, glossary)
-        figures.update(terms=round(score.accuracy, 4), terms_correct=score.correct, terms_total=score.total)
+        figures.update(terms=round(score.accuracy, 4), terms_correct=score.correct, terms_total=score.total,
+                       terms_missed=score.missed())
     if judged:
         figures.update(speakers=round(named / len(truth["sentences"]), 4), speakers_right=named)
     if chapters is not None:

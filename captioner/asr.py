@@ -139,6 +139,7 @@ def transcribe_audio(
     duration = len(audio) / SAMPLE_RATE
     started = time.perf_counter()
     language, detection = choose_language(model, audio, options)
+    language_seconds = time.perf_counter() - started
     common = dict(language=language, beam_size=options.beam_size, word_timestamps=True,
                   condition_on_previous_text=options.condition_on_previous_text,
                   initial_prompt=options.initial_prompt or None, hotwords=options.hotwords or None)
@@ -172,12 +173,14 @@ def transcribe_audio(
         segments=segments,
         model=model_description,
         options=options.cache_key(),
-        timings={"asr_seconds": round(elapsed, 3)},
+        timings={"asr_seconds": round(elapsed, 3), "language_seconds": round(language_seconds, 3)},
     )
     if options.repair and segments:
         from .speech_repair import repair
 
+        repairing = time.perf_counter()
         transcript.repairs = repair(transcript, audio, model, language or info.language, options.beam_size)
+        transcript.timings["repair_seconds"] = round(time.perf_counter() - repairing, 3)
         transcript.timings["asr_seconds"] = round(time.perf_counter() - started, 3)
         transcript.warnings.extend(repair_warnings(transcript.repairs, multilingual=model.model.is_multilingual))
     transcript.warnings.extend(clipping_warning(audio))

@@ -172,9 +172,8 @@ def pipeline_options(command):
         click.option("--no-listen", is_flag=True,
                      help="Correct terms on written evidence only: do not check loosely heard terms against the audio."),
         click.option("--bias", type=click.Choice(BIAS_MODES), default="auto", show_default=True,
-                     help="How glossary terms steer recognition. auto: hotwords for English-only "
-                          "models (tiny.en), none for multilingual ones (base), where hotwords "
-                          "lost stretches of speech."),
+                     help="How glossary terms steer recognition. auto: the terms that matter for the "
+                          "recording as hotwords."),
         click.option("--languages", default="",
                      help="Target languages, comma-separated BCP 47 codes (es,fr,ar)."),
         click.option("--engine", type=click.Choice(["auto", "argos", "apertium"]), default="auto",

@@ -12,6 +12,8 @@ heard speech there. Each repair is recorded (time, words before and after, how).
 """
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 
 from .media import SAMPLE_RATE
@@ -97,10 +99,31 @@ def repair(transcript: Transcript, audio: np.ndarray, model, language: str | Non
         record = {"start": start, "end": end, "words_before": before,
                   "words_after": before + sum(len(s.words) for s in found), "how": "decoded alone, without VAD"}
         if found:
-            transcript.segments = sorted(transcript.segments + found, key=lambda s: s.start)
+            transcript.segments = splice(transcript.segments, found)
             record["text"] = " ".join(s.text for s in found)
         repairs.append(record)
     return repairs
+
+
+def splice(segments: list[Segment], found: list[Segment]) -> list[Segment]:
+    """The segments with the repaired ones put in, every word in time order. A segment whose
+    words straddle a repaired one is cut there: recognition wrote the words before and after a
+    sentence it skipped as one segment ("...before the law. | Thank you, Mariana", 6 s apart),
+    and a repair sorted in by its start alone would have its words captioned after them."""
+    segments = list(segments)
+    for new in found:
+        cut: list[Segment] = []
+        for segment in segments:
+            before = [w for w in segment.words if w.start < new.start]
+            after = [w for w in segment.words if w.start >= new.start]
+            cut += [_part(segment, before), _part(segment, after)] if before and after else [segment]
+        segments = cut + [new]
+    return sorted(segments, key=lambda s: s.start)
+
+
+def _part(segment: Segment, words: list) -> Segment:
+    return dataclasses.replace(segment, start=words[0].start, end=words[-1].end,
+                               text=" ".join(w.text for w in words), words=words)
 
 
 def _overlaps(word, others) -> bool:

@@ -8,7 +8,8 @@ import numpy as np
 from captioner.asr import DRAFT_MODEL, AsrOptions, load_model, transcribe_audio
 from captioner.media import SAMPLE_RATE, decode
 from captioner.model import Segment, Transcript, Word
-from captioner.speech_repair import repair, uncovered_stretches
+from captioner.captions import make_captions
+from captioner.speech_repair import repair, splice, uncovered_stretches
 from conftest import real
 from textnorm import normalize
 
@@ -58,3 +59,17 @@ def test_nothing_is_repaired_where_every_sound_has_words():
     audio = decode(real("jfk.flac"))
     transcript = transcribe_audio(audio, AsrOptions(model=DRAFT_MODEL))
     assert transcript.repairs == []
+
+
+def test_a_repair_inside_a_segments_gap_is_captioned_at_its_own_time():
+    # recognition skipped 5.9-7.9 s inside one segment; the repair must land between its halves
+    skipped = Segment(0.0, 10.0, "", [Word("before", 0.0, 0.5), Word("the", 0.5, 0.7), Word("law.", 0.7, 1.2),
+                                      Word("Thank", 8.0, 8.4), Word("you.", 8.4, 8.9)])
+    repaired = Segment(6.0, 7.5, "Over to you.", [Word("Over", 6.0, 6.4), Word("to", 6.4, 6.6), Word("you.", 6.6, 7.5)])
+    transcript = Transcript(language="en", duration=10.0, segments=splice([skipped], [repaired]))
+    starts = [w.start for w in transcript.words]
+    assert starts == sorted(starts)
+    assert [s.text for s in transcript.segments] == ["before the law.", "Over to you.", "Thank you."]
+    track, _ = make_captions(transcript)
+    cue = next(c for c in track.cues if "Over" in " ".join(c.lines))
+    assert 5.9 <= cue.start <= 6.1 and "Thank" not in " ".join(cue.lines)
