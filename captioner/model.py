@@ -86,6 +86,8 @@ class Transcript:
     warnings: list[str] = field(default_factory=list)
     # Stretches of sound recognition left without words, decoded again alone (speech_repair.py)
     repairs: list[dict[str, Any]] = field(default_factory=list)
+    # Sound, sound near words, and what is still without words after repair (speech_repair.py)
+    sound_coverage: dict[str, Any] = field(default_factory=dict)
 
     @property
     def words(self) -> list[Word]:

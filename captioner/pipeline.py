@@ -37,6 +37,7 @@ from .speaker_names import apply_edits, apply_names, find_speaker_edits, load_sp
 from .speakers import EvidenceThread, SpeakerOptions, Turn, assign_words
 from .speakers import detect as detect_speakers
 from .spoken_language import text_language
+from .threads import fix_blas_threads
 
 BIAS_MODES = ("auto", "hotwords", "prompt", "none")
 # Measured with bench/bias_modes.py on the sample and 16 espeak-ng webinars (4 scripts x 4 seeds),
@@ -314,6 +315,7 @@ def agenda_words(agenda: Agenda) -> str:
 def run_one(media_path: Path, options: RunOptions, reporter: Reporter | None = None,
             glossary: Glossary | None = ..., engines=None) -> RunResult:
     """Everything for one recording. `glossary` may be passed in when it is shared by a batch."""
+    fix_blas_threads()
     reporter = reporter or Reporter()
     started = time.perf_counter()
     media_path = Path(media_path)
@@ -435,6 +437,7 @@ def build_report(stem, transcript: Transcript, tracks, profile, issues, timings,
         "language": transcript.language,
         "language_detection": transcript.language_detection,
         "recognition_repairs": transcript.repairs,
+        "sound_coverage": transcript.sound_coverage,
         "model": transcript.model,
         "asr_options": transcript.options,
         "words": len(transcript.words),
@@ -490,6 +493,7 @@ def build_page(folder, stem, transcript, tracks, media_path, glossary, report, o
 
 
 def transcribe_only(media_path: Path, options: RunOptions, reporter: Reporter | None = None) -> tuple[Path, Transcript]:
+    fix_blas_threads()
     reporter = reporter or Reporter()
     media_path = Path(media_path)
     info = media.probe(media_path)

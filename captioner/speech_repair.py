@@ -6,8 +6,8 @@ line, even at a threshold of 0.15, and a VAD-glued window can skip sentences
 that it holds, stretching one word's timestamps over the sentences it skipped.
 Here the recording's own loudness says where sound is (frames well above its
 noise floor, sustained); every such stretch that no recognised word covers is
-decoded alone, with no VAD, no previous text and no hotwords,
-and its words are spliced in with their own times when the model believes it
+decoded again in a window of its own (shared with the stretches near it), with no
+VAD, no previous text and no hotwords, and its words are spliced in with their own times when the model believes it
 heard speech there. Each repair is recorded (time, words before and after, how).
 """
 from __future__ import annotations
@@ -30,6 +30,7 @@ COVER_MARGIN = 0.4  # a word covers its own time and this much either side
 MAX_WORD_SECONDS = 1.5
 KEPT_WORD_SECONDS = 0.6  # what such a word keeps of its time when a repair fills the rest
 PAD = 0.3  # seconds of context either side of a stretch when it is decoded
+WINDOW_SECONDS = 30.0  # what Whisper's encoder reads at once
 NO_SPEECH_LIMIT = 0.6  # a repair whose segments all look like no speech is dropped
 LOGPROB_LIMIT = -1.2
 
@@ -57,52 +58,100 @@ def runs(mask: np.ndarray) -> list[tuple[float, float]]:
     return [(round(float(a), 2), round(float(b), 2)) for a, b in stretches if b - a >= MIN_STRETCH]
 
 
-def uncovered_stretches(transcript: Transcript, audio: np.ndarray) -> list[tuple[float, float]]:
-    """Sustained sound that no recognised word is near."""
-    loud = loud_frames(audio)
-    covered = np.zeros(loud.size, dtype=bool)
+def _covered(transcript: Transcript, frames: int) -> np.ndarray:
+    covered = np.zeros(frames, dtype=bool)
     for word in transcript.words:
         end = min(word.end, word.start + MAX_WORD_SECONDS)
         covered[max(0, int((word.start - COVER_MARGIN) / FRAME)): int((end + COVER_MARGIN) / FRAME) + 1] = True
-    return runs(loud & ~covered)
+    return covered
+
+
+def uncovered_stretches(transcript: Transcript, audio: np.ndarray) -> list[tuple[float, float]]:
+    """Sustained sound that no recognised word is near."""
+    loud = loud_frames(audio)
+    return runs(loud & ~_covered(transcript, loud.size))
+
+
+def sound_coverage(transcript: Transcript, audio: np.ndarray) -> dict:
+    """For report.json: seconds of sound, of it near words, and the stretches still without any."""
+    loud = loud_frames(audio)
+    covered = _covered(transcript, loud.size)
+    stretches = runs(loud & ~covered)
+    return {"sound_seconds": round(float(loud.sum()) * FRAME, 1),
+            "covered_seconds": round(float((loud & covered).sum()) * FRAME, 1),
+            "uncovered_seconds": round(sum(b - a for a, b in stretches), 1),
+            "uncovered": [{"start": a, "end": b} for a, b in stretches]}
 
 
 def repair(transcript: Transcript, audio: np.ndarray, model, language: str | None, beam_size: int) -> list[dict]:
-    """Decode each uncovered stretch alone and splice its words in; return what was done."""
-    from .asr import join_word_pieces
-
+    """Decode each uncovered stretch again and splice its words in; return what was done."""
     repairs = []
     duration = len(audio) / SAMPLE_RATE
-    for start, end in uncovered_stretches(transcript, audio):
-        clip_start, clip_end = max(0.0, start - PAD), min(duration, end + PAD)
-        clip = audio[int(clip_start * SAMPLE_RATE): int(clip_end * SAMPLE_RATE)]
-        pieces, _ = model.transcribe(clip, language=language, beam_size=beam_size, word_timestamps=True,
-                                     vad_filter=False, condition_on_previous_text=False)
-        inside = [w for w in transcript.words if w.start < clip_end and w.end > clip_start]
-        before = sum(1 for w in inside if w.end - w.start <= MAX_WORD_SECONDS)
-        for word in inside:
-            if word.end - word.start > MAX_WORD_SECONDS:  # its sound is at its start; the rest was skipped
-                word.end = round(word.start + KEPT_WORD_SECONDS, 3)
-        found = []
-        for piece in pieces:
-            if piece.no_speech_prob > NO_SPEECH_LIMIT and piece.avg_logprob < LOGPROB_LIMIT:
-                continue
-            words = join_word_pieces(piece.words or [])
-            for word in words:
-                word.start = round(word.start + clip_start, 3)
-                word.end = round(word.end + clip_start, 3)
-            words = [w for w in words if start - PAD <= w.start <= end and not _overlaps(w, inside)]
-            if words:
-                found.append(Segment(start=words[0].start, end=words[-1].end, text=" ".join(w.text for w in words),
-                                     words=words, avg_logprob=round(piece.avg_logprob, 4),
-                                     no_speech_prob=round(piece.no_speech_prob, 4)))
-        record = {"start": start, "end": end, "words_before": before,
-                  "words_after": before + sum(len(s.words) for s in found), "how": "decoded alone, without VAD"}
-        if found:
-            transcript.segments = splice(transcript.segments, found)
-            record["text"] = " ".join(s.text for s in found)
-        repairs.append(record)
+    for group in windows(uncovered_stretches(transcript, audio)):
+        clip_start, clip_end = max(0.0, group[0][0] - PAD), min(duration, group[-1][1] + PAD)
+        decoded = _decode(audio, clip_start, clip_end, model, language, beam_size)
+        how = "decoded alone, without VAD" if len(group) == 1 else \
+            f"decoded without VAD, in one window with {len(group) - 1} other stretch(es) near it"
+        recognised = transcript.words  # before this window's repairs, which must not count as recognised
+        for start, end in group:
+            repairs.append(_splice_stretch(transcript, recognised, decoded, start, end, duration, how))
     return repairs
+
+
+def windows(stretches: list[tuple[float, float]]) -> list[list[tuple[float, float]]]:
+    """Stretches decoded together: neighbours whose audio (with PAD) fits in one of Whisper's
+    windows. Each decoding costs a whole 30-second window of the encoder however short its
+    audio: a telephone speaker the VAD missed left 14 stretches of 1-6 s on a test webinar."""
+    out: list[list[tuple[float, float]]] = []
+    for stretch in stretches:
+        if out and stretch[1] - out[-1][0][0] + 2 * PAD <= WINDOW_SECONDS:
+            out[-1].append(stretch)
+        else:
+            out.append([stretch])
+    return out
+
+
+def _decode(audio, clip_start: float, clip_end: float, model, language, beam_size) -> list[Segment]:
+    """The clip's segments, word times in the recording's seconds; those that look like no speech dropped."""
+    from .asr import join_word_pieces
+
+    clip = audio[int(clip_start * SAMPLE_RATE): int(clip_end * SAMPLE_RATE)]
+    pieces, _ = model.transcribe(clip, language=language, beam_size=beam_size, word_timestamps=True,
+                                 vad_filter=False, condition_on_previous_text=False)
+    segments = []
+    for piece in pieces:
+        if piece.no_speech_prob > NO_SPEECH_LIMIT and piece.avg_logprob < LOGPROB_LIMIT:
+            continue
+        words = join_word_pieces(piece.words or [])
+        for word in words:
+            word.start = round(word.start + clip_start, 3)
+            word.end = round(word.end + clip_start, 3)
+        segments.append(Segment(start=0.0, end=0.0, text="", words=words, avg_logprob=round(piece.avg_logprob, 4),
+                                no_speech_prob=round(piece.no_speech_prob, 4)))
+    return segments
+
+
+def _splice_stretch(transcript: Transcript, recognised: list, decoded: list[Segment], start: float, end: float,
+                    duration: float, how: str) -> dict:
+    """The decoded words of one stretch put into the transcript, and the record of it."""
+    clip_start, clip_end = max(0.0, start - PAD), min(duration, end + PAD)
+    inside = [w for w in recognised if w.start < clip_end and w.end > clip_start]
+    before = sum(1 for w in inside if w.end - w.start <= MAX_WORD_SECONDS)
+    for word in inside:
+        if word.end - word.start > MAX_WORD_SECONDS:  # its sound is at its start; the rest was skipped
+            word.end = round(word.start + KEPT_WORD_SECONDS, 3)
+    found = []
+    for piece in decoded:
+        words = [w for w in piece.words if start - PAD <= w.start <= end and not _overlaps(w, inside)]
+        if words:
+            found.append(dataclasses.replace(piece, start=words[0].start, end=words[-1].end,
+                                             text=" ".join(w.text for w in words), words=words))
+    record = {"start": start, "end": end, "words_before": before,
+              "words_after": before + sum(len(s.words) for s in found), "how": how}
+    if found:
+        transcript.segments = splice(transcript.segments, found)
+        record["text"] = " ".join(s.text for s in found)
+    return record
 
 
 def splice(segments: list[Segment], found: list[Segment]) -> list[Segment]:

@@ -26,11 +26,10 @@ HIDDEN_SIZE = 256
 EMBEDDING_SIZE = 256
 LAYERS = 3
 NORM_TARGET_DBFS = -30
-# The encoder's matrix products run on one thread. With two, a thread team that shares the
-# cores with speech recognition (or any other process) waits at every LSTM time step:
-# measured on the sample's 211 windows with the other core busy, 1.4 s on one thread
-# against 13 s on two.
-ENCODER_THREADS = 1
+# The encoder's matrix products run on one thread (threads.fix_blas_threads, for the whole
+# process). With two, a thread team that shares the cores with speech recognition (or any
+# other process) waits at every LSTM time step: measured on the sample's 211 windows with
+# the other core busy, 1.4 s on one thread against 13 s on two.
 BATCH_STEPS = 50  # LSTM time steps whose input products are computed at once (bounds memory)
 
 _encoder = None
@@ -151,8 +150,6 @@ def embed_frames(mel: np.ndarray, windows: Sequence[tuple[int, int]], batch: int
 
     `stop`, when set, abandons the work between batches (CancelledError).
     """
-    from threadpoolctl import threadpool_limits
-
     encoder = load_encoder()
     out = np.zeros((len(windows), EMBEDDING_SIZE))
     # Windows of one length go through the LSTM together as a dense batch: most windows
@@ -160,13 +157,12 @@ def embed_frames(mel: np.ndarray, windows: Sequence[tuple[int, int]], batch: int
     by_length: dict[int, list[int]] = {}
     for index, (start, end) in enumerate(windows):
         by_length.setdefault(end - start, []).append(index)
-    with threadpool_limits(limits=ENCODER_THREADS, user_api="blas"):
-        for indices in by_length.values():
-            for i in range(0, len(indices), batch):
-                if stop is not None and stop.is_set():
-                    raise CancelledError
-                part = indices[i:i + batch]
-                out[part] = encoder(np.stack([mel[windows[k][0]:windows[k][1]] for k in part]))
+    for indices in by_length.values():
+        for i in range(0, len(indices), batch):
+            if stop is not None and stop.is_set():
+                raise CancelledError
+            part = indices[i:i + batch]
+            out[part] = encoder(np.stack([mel[windows[k][0]:windows[k][1]] for k in part]))
     return out
 
 

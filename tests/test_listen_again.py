@@ -269,3 +269,17 @@ def test_a_name_cut_into_short_words_is_restored(model, tmp_path_factory):
     fixed, log = listen_again(wrong, audio, glossary, model)
     assert "Isabel, what does your office add?" in fixed.text, fixed.text
     assert [(c.before, c.after) for c in log] == [("is a help", "Isabel")]
+
+
+def test_ordinary_words_never_become_a_term_in_a_default_run(tmp_path):
+    # "This is" sounds like SIS II of the field glossary; said by flite, heard by the default model
+    said = ("This is the plan for the day. This is where we start, and this is how it ends. "
+            "The team said it was a busy week, and that is all for now.")
+    path = tmp_path / "plain.wav"
+    subprocess.run(["flite", "-voice", "slt", "-t", said, "-o", str(path)], check=True)
+    audio = decode(path)
+    options = AsrOptions()
+    transcript = transcribe_audio(audio, options)
+    fixed, log = listen_again(transcript, audio, load_glossary(CT), load_model(options))
+    assert log == [] and fixed.text == transcript.text, [(c.before, c.after, c.score) for c in log]
+    assert fixed.text.count("This is") + fixed.text.count("this is") >= 3

@@ -9,7 +9,8 @@ from captioner.asr import DRAFT_MODEL, AsrOptions, load_model, transcribe_audio
 from captioner.media import SAMPLE_RATE, decode
 from captioner.model import Segment, Transcript, Word
 from captioner.captions import make_captions
-from captioner.speech_repair import repair, splice, uncovered_stretches
+from captioner.asr import speech_warnings
+from captioner.speech_repair import repair, sound_coverage, splice, uncovered_stretches
 from conftest import real
 from textnorm import normalize
 
@@ -35,6 +36,18 @@ def test_sound_without_words_and_a_stretched_word_are_found():
     # the stretched word covers its first 1.5 s (and 0.4 s margin): 5.0-6.5 is covered up to 6.8
     assert found == [(8.0, 10.0)]
     assert uncovered_stretches(transcript_of(words[:2]), audio) == [(5.0, 6.5), (8.0, 10.0)]
+
+
+def test_what_is_still_without_words_is_reported_and_warned_with_its_times():
+    audio = bursts([(1.0, 3.0), (4.0, 10.0)])
+    transcript = transcript_of([Word("one", 1.0, 1.6), Word("two", 1.7, 2.9)])
+    transcript.sound_coverage = sound_coverage(transcript, audio)
+    assert transcript.sound_coverage == {"sound_seconds": 8.0, "covered_seconds": 2.0, "uncovered_seconds": 6.0,
+                                         "uncovered": [{"start": 4.0, "end": 10.0}]}
+    assert speech_warnings(transcript, multilingual=True) == []  # under 10 s: a cough, applause
+    transcript.sound_coverage["uncovered_seconds"] = 12.0
+    warning, = speech_warnings(transcript, multilingual=True)
+    assert warning.startswith("12 s of sound have no words (4-10 s), also when decoded again on their own")
 
 
 def test_a_dropped_half_of_jfk_is_decoded_again_in_place():
@@ -73,3 +86,11 @@ def test_a_repair_inside_a_segments_gap_is_captioned_at_its_own_time():
     track, _ = make_captions(transcript)
     cue = next(c for c in track.cues if "Over" in " ".join(c.lines))
     assert 5.9 <= cue.start <= 6.1 and "Thank" not in " ".join(cue.lines)
+
+
+def test_stretches_near_each_other_share_one_window():
+    from captioner.speech_repair import windows
+
+    stretches = [(1.0, 2.0), (5.0, 6.5), (29.0, 29.4), (31.0, 33.0), (80.0, 120.0)]
+    # 1.0-29.4 with 0.3 s either side fits in 30 s; 31-33 would not; a long stretch is alone
+    assert windows(stretches) == [[(1.0, 2.0), (5.0, 6.5), (29.0, 29.4)], [(31.0, 33.0)], [(80.0, 120.0)]]

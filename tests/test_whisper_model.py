@@ -36,17 +36,16 @@ def test_window_seconds_are_read_from_padded_features(jfk_audio):
     assert whisper_model.content_seconds(padded[None]) == pytest.approx(1.18, abs=0.02)
 
 
-def test_hotwords_do_not_make_the_decoder_run_on(jfk_audio, glossary_hotwords, monkeypatch):
-    # With the counter-terrorism hotwords, tiny.en follows the last words of jfk.flac with a
-    # made-up "see you in the next video" over and over until the model's length limit.
+def test_with_hotwords_jfk_ends_where_its_speech_ends(jfk_audio, glossary_hotwords):
+    # On an Intel CPU with AVX-512, tiny.en given the counter-terrorism hotwords and no token
+    # budget follows the last words of jfk.flac with "see you in the next video" until the
+    # model's length limit; on an AVX2-only AMD CPU it does not. What must hold on both: the
+    # budgeted decoding writes the speech and nothing after it (test_an_attempt_stops_at_its_budget
+    # shows the budget stopping an attempt on any CPU).
     text = transcribe_audio(jfk_audio, glossary_hotwords).text
     assert wer(JFK_TEXT, text) <= 0.1
     assert "video" not in text
     assert text.rstrip().endswith("for your country.")
-
-    monkeypatch.setattr(whisper_model, "TOKENS_PER_SECOND", 1000)  # no budget: the run-on is back
-    unbounded = transcribe_audio(jfk_audio, glossary_hotwords).text
-    assert unbounded.count("see you in the next video") >= 3
 
 
 def test_an_attempt_stops_at_its_budget(jfk_audio, monkeypatch):
