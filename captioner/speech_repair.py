@@ -7,8 +7,8 @@ that it holds, stretching one word's timestamps over the sentences it skipped.
 Here the recording's own loudness says where sound is (frames well above its
 noise floor, sustained); every such stretch that no recognised word covers is
 decoded again in a window of its own (shared with the stretches near it), with no
-VAD, no previous text and no hotwords, and its words are spliced in with their own times when the model believes it
-heard speech there. Each repair is recorded (time, words before and after, how).
+VAD, no previous text and no hotwords, and its words are spliced in with their own
+times when the model believes it heard speech there. Each repair is recorded (time, words before and after, how).
 """
 from __future__ import annotations
 
