@@ -244,8 +244,7 @@ def speech_warnings(transcript: Transcript, multilingual: bool, repaired: bool =
     coverage = transcript.sound_coverage
     if coverage.get("uncovered_seconds", 0.0) < UNRECOGNISED_SOUND_SECONDS:
         return []
-    stretches = coverage["uncovered"]
-    spans = ", ".join(f"{s['start']:.0f}-{s['end']:.0f} s" for s in stretches[:4]) + (", ..." if len(stretches) > 4 else "")
+    spans = _listed_spans(coverage["uncovered"])
     advice = "" if multilingual else (
         "; if it is speech in another language than English, use a multilingual model "
         "(for example the default, base)"
@@ -264,9 +263,13 @@ def repair_warnings(repairs: list[dict], multilingual: bool) -> list[str]:
     seconds = sum(r["end"] - r["start"] for r in repairs if r["words_after"] > r["words_before"])
     if multilingual or seconds < UNRECOGNISED_SOUND_SECONDS:
         return []
-    spans = ", ".join(f"{r['start']:.0f}-{r['end']:.0f} s" for r in repairs[:4]) + (", ..." if len(repairs) > 4 else "")
+    spans = _listed_spans(repairs)
     return [f"{seconds:.0f} s of sound gave no words at first and were decoded again on their own ({spans}); "
             "if that is speech in another language than English, use a multilingual model "
             "(for example the default, base)"]
 
 
+def _listed_spans(spans: list[dict], most: int = 4) -> str:
+    """ "12-15 s, 40-48 s, ..." for a warning: the first few stretches of sound, by their times."""
+    listed = ", ".join(f"{s['start']:.0f}-{s['end']:.0f} s" for s in spans[:most])
+    return listed + (", ..." if len(spans) > most else "")

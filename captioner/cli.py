@@ -171,9 +171,9 @@ def pipeline_options(command):
         click.option("--no-correct", is_flag=True, help="Do not correct glossary terms after recognition."),
         click.option("--no-listen", is_flag=True,
                      help="Correct terms on written evidence only: do not check loosely heard terms against the audio."),
-        click.option("--bias", type=click.Choice(BIAS_MODES), default="auto", show_default=True,
-                     help="How glossary terms steer recognition. auto: the terms that matter for the "
-                          "recording as hotwords."),
+        click.option("--bias", type=click.Choice(BIAS_MODES), default="hotwords", show_default=True,
+                     help="How glossary terms steer recognition: the terms that matter for the "
+                          "recording as hotwords, in the initial prompt, or none."),
         click.option("--languages", default="",
                      help="Target languages, comma-separated BCP 47 codes (es,fr,ar)."),
         click.option("--engine", type=click.Choice(["auto", "argos", "apertium"]), default="auto",

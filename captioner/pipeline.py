@@ -39,7 +39,7 @@ from .speakers import detect as detect_speakers
 from .spoken_language import text_language
 from .threads import fix_blas_threads
 
-BIAS_MODES = ("auto", "hotwords", "prompt", "none")
+BIAS_MODES = ("hotwords", "prompt", "none")
 # Measured with bench/bias_modes.py on the sample and 16 espeak-ng webinars (4 scripts x 4 seeds),
 # with tiny.en: hotwords of up to 100 tokens, without conditioning on the previous text, gave the
 # lowest mean WER and the most terms right; 60 tokens, or keeping the previous text, lost more
@@ -47,7 +47,7 @@ BIAS_MODES = ("auto", "hotwords", "prompt", "none")
 # tuning set; what they lost was a repaired sentence captioned after the segment it had been skipped
 # in (speech_repair.splice). Since that fix, base with hotwords on the tuning set (bench/corpus.py
 # --set tuning --systems full-hotwords,full-nobias): WER 0.100 against 0.104 without, terms 0.90
-# against 0.79, sentences covered 0.986 against 0.991; so "auto" gives every model hotwords. The
+# against 0.79, sentences covered 0.986 against 0.991; so every model gets hotwords by default. The
 # test set confirmed the terms (0.87 against 0.79) at a WER of 0.133 against 0.131.
 BIAS_TOKENS = 100
 BIAS_WITHOUT_PREVIOUS_TEXT = True
@@ -60,7 +60,7 @@ class RunOptions:
     glossary_paths: list[Path] | None = None  # None: every file in ./glossary/
     correct: bool = True
     listen: bool = True  # check loosely heard terms against the audio (listen_again.py); needs correct
-    bias: str = "auto"  # see BIAS_MODES
+    bias: str = "hotwords"  # see BIAS_MODES
     agenda_path: Path | None = None  # None: <stem>.agenda.yaml|txt beside the media
     languages: list[str] = field(default_factory=list)
     engine: str = "auto"
@@ -279,8 +279,6 @@ def load_agenda_for(media_path: Path, options: RunOptions) -> Agenda | None:
 
 def bias_options(base: asr.AsrOptions, mode: str, glossary: Glossary | None, agenda: Agenda | None) -> asr.AsrOptions:
     """The recogniser options with the glossary terms that matter for this recording."""
-    if mode == "auto":
-        mode = "hotwords"
     if mode == "none" or glossary is None or base.initial_prompt or base.hotwords:
         return base
     agenda_text = agenda_words(agenda) if agenda is not None else ""

@@ -8,7 +8,8 @@ Here the recording's own loudness says where sound is (frames well above its
 noise floor, sustained); every such stretch that no recognised word covers is
 decoded again in a window of its own (shared with the stretches near it), with no
 VAD, no previous text and no hotwords, and its words are spliced in with their own
-times when the model believes it heard speech there. Each repair is recorded (time, words before and after, how).
+times when the model believes it heard speech there. Each repair is recorded (time,
+words before and after, how).
 """
 from __future__ import annotations
 
@@ -126,8 +127,10 @@ def _decode(audio, clip_start: float, clip_end: float, model, language, beam_siz
         for word in words:
             word.start = round(word.start + clip_start, 3)
             word.end = round(word.end + clip_start, 3)
-        segments.append(Segment(start=0.0, end=0.0, text="", words=words, avg_logprob=round(piece.avg_logprob, 4),
-                                no_speech_prob=round(piece.no_speech_prob, 4)))
+        if words:
+            segments.append(Segment(start=words[0].start, end=words[-1].end, text=" ".join(w.text for w in words),
+                                    words=words, avg_logprob=round(piece.avg_logprob, 4),
+                                    no_speech_prob=round(piece.no_speech_prob, 4)))
     return segments
 
 
@@ -144,8 +147,7 @@ def _splice_stretch(transcript: Transcript, recognised: list, decoded: list[Segm
     for piece in decoded:
         words = [w for w in piece.words if start - PAD <= w.start <= end and not _overlaps(w, inside)]
         if words:
-            found.append(dataclasses.replace(piece, start=words[0].start, end=words[-1].end,
-                                             text=" ".join(w.text for w in words), words=words))
+            found.append(_part(piece, words))
     record = {"start": start, "end": end, "words_before": before,
               "words_after": before + sum(len(s.words) for s in found), "how": how}
     if found:
