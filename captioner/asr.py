@@ -144,24 +144,31 @@ def transcribe_audio(
     common = dict(language=language, beam_size=options.beam_size, word_timestamps=True,
                   condition_on_previous_text=options.condition_on_previous_text,
                   initial_prompt=options.initial_prompt or None, hotwords=options.hotwords or None)
-    if options.batch_size > 0:
-        from faster_whisper import BatchedInferencePipeline
-
-        segments_iter, info = BatchedInferencePipeline(model).transcribe(
-            audio, batch_size=options.batch_size, vad_filter=True, **common)
-    else:
-        segments_iter, info = model.transcribe(audio, vad_filter=options.vad_filter, **common)
     segments: list[Segment] = []
-    for seg in segments_iter:
-        words = join_word_pieces(seg.words or [])
-        if words:
-            segments.append(Segment(
-                start=round(seg.start, 3), end=round(seg.end, 3), text=seg.text.strip(),
-                words=words, avg_logprob=round(seg.avg_logprob, 4),
-                no_speech_prob=round(seg.no_speech_prob, 4),
-            ))
-        if progress is not None:
-            progress(min(seg.end, duration))
+    info = None
+    for first, last in recognition_parts(audio):
+        offset = first / SAMPLE_RATE
+        part = audio[first:last]
+        if options.batch_size > 0:
+            from faster_whisper import BatchedInferencePipeline
+
+            segments_iter, part_info = BatchedInferencePipeline(model).transcribe(
+                part, batch_size=options.batch_size, vad_filter=True, **common)
+        else:
+            segments_iter, part_info = model.transcribe(part, vad_filter=options.vad_filter, **common)
+        info = info or part_info
+        for seg in segments_iter:
+            words = join_word_pieces(seg.words or [])
+            for word in words if offset else []:
+                word.start, word.end = round(word.start + offset, 3), round(word.end + offset, 3)
+            if words:
+                segments.append(Segment(
+                    start=round(seg.start + offset, 3), end=round(seg.end + offset, 3), text=seg.text.strip(),
+                    words=words, avg_logprob=round(seg.avg_logprob, 4),
+                    no_speech_prob=round(seg.no_speech_prob, 4),
+                ))
+            if progress is not None:
+                progress(min(seg.end + offset, duration))
     if progress is not None:
         progress(duration)
     elapsed = time.perf_counter() - started
@@ -189,6 +196,38 @@ def transcribe_audio(
     transcript.warnings.extend(speech_warnings(transcript, multilingual=model.model.is_multilingual,
                                                repaired=options.repair))
     return transcript
+
+
+# A longer recording is recognised in parts of about this length, cut in its pauses: faster-whisper
+# computes the whole input's spectrogram at once, and for the sample repeated to 59 minutes bare
+# faster-whisper peaked at 3.5 GiB.
+PART_SECONDS = 600.0
+CUT_SEARCH_SECONDS = 60.0  # a part ends in the quietest stretch this close to its nominal end
+
+
+def recognition_parts(audio: np.ndarray) -> list[tuple[int, int]]:
+    """(first, last) samples of each part; the whole recording when it is under 1.5 parts long.
+    Each cut is in the middle of the longest quiet stretch near the nominal end (quiet: the
+    recording's loudness, as speech_repair measures it), so no word is cut in two."""
+    if len(audio) <= 1.5 * PART_SECONDS * SAMPLE_RATE:
+        return [(0, len(audio))]
+    from .speech_repair import FRAME, loud_frames
+
+    loud = loud_frames(audio)
+    cuts, start = [0], 0.0
+    duration = len(audio) / SAMPLE_RATE
+    while duration - start > 1.5 * PART_SECONDS:
+        target = start + PART_SECONDS
+        window = range(int((target - CUT_SEARCH_SECONDS) / FRAME), int((target + CUT_SEARCH_SECONDS) / FRAME))
+        best, best_length, run = int(target / FRAME), 0, 0
+        for frame in window:
+            run = 0 if loud[frame] else run + 1
+            if run > best_length:
+                best, best_length = frame - run // 2, run
+        cut = best * FRAME
+        cuts.append(int(cut * SAMPLE_RATE))
+        start = cut
+    return list(zip(cuts, cuts[1:] + [len(audio)]))
 
 
 def choose_language(model, audio: np.ndarray, options: AsrOptions) -> tuple[str | None, dict]:
@@ -242,16 +281,23 @@ def speech_warnings(transcript: Transcript, multilingual: bool, repaired: bool =
     if not transcript.words:
         return ["no speech was found: the caption files are empty"]
     coverage = transcript.sound_coverage
+    warnings = []
+    on_silence = coverage.get("words_on_silence", [])
+    if on_silence:
+        words = sum(len(run["text"].split()) for run in on_silence)
+        listed = ", ".join(f"{run['start']:.0f}-{run['end']:.0f} s: \"{run['text']}\"" for run in on_silence[:3])
+        warnings.append(f"{words} words lie on silence, away from any speech ({listed}"
+                        f"{', ...' if len(on_silence) > 3 else ''}): check their captions' times")
     if coverage.get("uncovered_seconds", 0.0) < UNRECOGNISED_SOUND_SECONDS:
-        return []
+        return warnings
     spans = _listed_spans(coverage["uncovered"])
     advice = "" if multilingual else (
         "; if it is speech in another language than English, use a multilingual model "
         "(for example the default, base)"
     )
     again = ", also when decoded again on their own" if repaired else ""
-    return [f"{coverage['uncovered_seconds']:.0f} s of sound have no words ({spans}){again}: "
-            f"music, noise or speech the model cannot make out{advice}"]
+    return warnings + [f"{coverage['uncovered_seconds']:.0f} s of sound have no words ({spans}){again}: "
+                       f"music, noise or speech the model cannot make out{advice}"]
 
 
 UNRECOGNISED_SOUND_SECONDS = 10.0

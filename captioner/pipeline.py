@@ -19,6 +19,7 @@ from . import asr, media
 from .agenda import Agenda, agenda_hash, find_agenda, load_agenda
 from .align import align_agenda, chapter_boundaries
 from .cache import StageCache, stable_hash
+from .caption_check import check_captions, check_warnings
 from .captions import segment
 from .correct import CorrectOptions, correct_transcript
 from .errors import CaptionerError
@@ -349,6 +350,9 @@ def run_one(media_path: Path, options: RunOptions, reporter: Reporter | None = N
             reporter.warn(warning)
         boundaries = chapter_boundaries(chapters)
         source, issues, profile, key = stages.captions(transcript, boundaries, key)
+        caption_check = check_captions(transcript.words, source.cues)
+        for warning in check_warnings(caption_check):
+            reporter.warn(warning)
         tracks = {source.language: source}
         translations = translate_all(stages, folder, stem, source, options, glossary, boundaries, key,
                                      tracks, errors, engines)
@@ -357,6 +361,7 @@ def run_one(media_path: Path, options: RunOptions, reporter: Reporter | None = N
         report["agenda_warnings"] = agenda_warnings
         report["translations"] = translations
         report["errors"] = errors
+        report["caption_check"] = caption_check
         files = write_outputs(folder, stem, transcript, tracks, report, profile.speaker_labels)
         write_text_atomic(folder / "report.json", json.dumps(report, ensure_ascii=False, indent=1))
         if options.replay:

@@ -43,7 +43,7 @@ def test_what_is_still_without_words_is_reported_and_warned_with_its_times():
     transcript = transcript_of([Word("one", 1.0, 1.6), Word("two", 1.7, 2.9)])
     transcript.sound_coverage = sound_coverage(transcript, audio)
     assert transcript.sound_coverage == {"sound_seconds": 8.0, "covered_seconds": 2.0, "uncovered_seconds": 6.0,
-                                         "uncovered": [{"start": 4.0, "end": 10.0}]}
+                                         "uncovered": [{"start": 4.0, "end": 10.0}], "words_on_silence": []}
     assert speech_warnings(transcript, multilingual=True) == []  # under 10 s: a cough, applause
     transcript.sound_coverage["uncovered_seconds"] = 12.0
     warning, = speech_warnings(transcript, multilingual=True)
@@ -94,3 +94,123 @@ def test_stretches_near_each_other_share_one_window():
     stretches = [(1.0, 2.0), (5.0, 6.5), (29.0, 29.4), (31.0, 33.0), (80.0, 120.0)]
     # 1.0-29.4 with 0.3 s either side fits in 30 s; 31-33 would not; a long stretch is alone
     assert windows(stretches) == [[(1.0, 2.0), (5.0, 6.5), (29.0, 29.4)], [(31.0, 33.0)], [(80.0, 120.0)]]
+
+
+def with_silence_after(audio: np.ndarray, seconds: float) -> np.ndarray:
+    """The recording followed by `seconds` of its own quietest sound (its room, not digital zero)."""
+    n = int(0.1 * SAMPLE_RATE)
+    frames = audio[: len(audio) // n * n].reshape(-1, n)
+    quietest = frames[np.argmin(np.sqrt(np.mean(frames.astype(np.float64) ** 2, axis=1)))]
+    return np.concatenate([audio, np.tile(quietest, int(seconds * 10))]).astype(np.float32)
+
+
+def test_words_placed_on_silence_go_back_to_their_speech():
+    # JFK says "ask what you can do for your country" at 8.2-10.6 s (its loudness); planted: those
+    # words moved 5 s later, onto the silence after the speech, as jumping timestamps leave them
+    audio = with_silence_after(decode(real("jfk.flac")), 6.0)
+    transcript = transcribe_audio(audio, AsrOptions(model=DRAFT_MODEL, repair=False))
+    last = [w for w in transcript.words if w.start >= 8.0]
+    assert normalize(" ".join(w.text for w in last)) == "ask what you can do for your country"
+    for word in last:
+        word.start, word.end = word.start + 5.0, word.end + 5.0
+    assert sound_coverage(transcript, audio)["words_on_silence"][0]["start"] >= 13.0
+
+    repairs = repair(transcript, audio, load_model(AsrOptions(model=DRAFT_MODEL)), "en", 5)
+
+    removed, = [r for r in repairs if r["how"].startswith("words on silence, removed")]
+    assert removed["words_before"] == 8 and removed["start"] >= 13.0
+    text = normalize(" ".join(w.text for w in transcript.words))
+    assert text.endswith("what you can do for your country") and text.count("country") == 2
+    restored = [w for w in transcript.words if w.start >= 8.0]
+    assert len(restored) >= 7 and all(7.9 <= w.start < w.end <= 11.1 for w in restored)
+    assert sound_coverage(transcript, audio)["words_on_silence"] == []
+
+
+def test_words_on_silence_with_no_sound_to_find_them_in_are_kept_and_reported():
+    audio = bursts([(1.0, 3.0)])
+    words = [Word("one", 1.0, 1.6), Word("two", 1.7, 2.9),
+             Word("thank", 6.0, 6.3), Word("you", 6.3, 6.6), Word("all.", 6.6, 7.0)]
+    transcript = transcript_of(words)
+    repairs = repair(transcript, audio, model=None, language="en", beam_size=5)  # nothing to decode
+    assert repairs == [{"start": 6.0, "end": 7.0, "words_before": 3, "words_after": 3, "text": "thank you all.",
+                        "how": "words on silence, kept: no sound near them gave the same words"}]
+    assert len(transcript.words) == 5
+    transcript.sound_coverage = sound_coverage(transcript, audio)
+    assert transcript.sound_coverage["words_on_silence"] == [{"start": 6.0, "end": 7.0, "text": "thank you all."}]
+    warning, = speech_warnings(transcript, multilingual=True)
+    assert warning.startswith("3 words lie on silence, away from any speech (6-7 s: \"thank you all.\")")
+
+
+def test_a_quiet_word_alone_is_not_taken_for_a_misplaced_one():
+    audio = bursts([(1.0, 3.0)])
+    transcript = transcript_of([Word("one", 1.0, 1.6), Word("two", 1.7, 2.9), Word("on", 5.0, 5.16)])
+    assert sound_coverage(transcript, audio)["words_on_silence"] == []
+
+
+def test_a_window_that_hotwords_left_silent_is_decoded_again_without_them(monkeypatch):
+    # planted: the first decoding, with hotwords, gives no words after 6 s (as six hotwords made
+    # base drop 47-70 s of an unseen webinar); the repair decodes that sound again without them
+    import captioner.asr as asr
+
+    model = load_model(AsrOptions(model=DRAFT_MODEL))
+    decoded_with = []
+
+    class SilentWithHotwords:
+        def __init__(self, real_model):
+            self.model, self._real = real_model.model, real_model
+
+        def transcribe(self, audio, **options):
+            decoded_with.append(options.get("hotwords"))
+            segments, info = self._real.transcribe(audio, **options)
+            if options.get("hotwords"):
+                segments = [_until(s, 6.0) for s in segments if s.start < 6.0]
+            return segments, info
+
+        def detect_language(self, *args, **kwargs):
+            return self._real.detect_language(*args, **kwargs)
+
+    monkeypatch.setattr(asr, "load_model", lambda options: SilentWithHotwords(model))
+    audio = decode(real("jfk.flac"))
+    transcript = transcribe_audio(audio, AsrOptions(model=DRAFT_MODEL, hotwords="Americans country"))
+    assert decoded_with[0] == "Americans country" and None in decoded_with[1:]
+    assert any(r["words_after"] > r["words_before"] == 0 and r["start"] >= 5.5 for r in transcript.repairs)
+    text = normalize(" ".join(w.text for w in transcript.words))
+    assert text.endswith("ask what you can do for your country")
+    late = [w for w in transcript.words if w.start > 8.0]
+    assert late and all(w.end <= 11.1 for w in late)
+
+
+def _until(segment, seconds: float):
+    import dataclasses
+
+    words = [w for w in segment.words if w.end <= seconds]
+    return dataclasses.replace(segment, end=words[-1].end if words else segment.start, words=words,
+                               text="".join(w.word for w in words))
+
+
+def test_a_stretch_its_shared_window_gave_no_words_is_decoded_again_alone():
+    # JFK twice with 3 s between; the last clause of each left without words, and (planted) the
+    # window that holds both gives nothing: each is decoded again on its own
+    jfk = with_silence_after(decode(real("jfk.flac")), 3.0)
+    audio = np.concatenate([jfk, jfk])
+    second = len(jfk) / SAMPLE_RATE
+    transcript = transcribe_audio(audio, AsrOptions(model=DRAFT_MODEL, repair=False))
+    for segment in transcript.segments:
+        segment.words = [w for w in segment.words if not (8.0 <= w.start < 11.5 or w.start >= second + 8.0)]
+    transcript.segments = [s for s in transcript.segments if s.words]
+    model = load_model(AsrOptions(model=DRAFT_MODEL))
+    clips = []
+
+    class SharedWindowFails:
+        def transcribe(self, clip, **options):
+            clips.append(len(clip) / SAMPLE_RATE)
+            return ([], None) if len(clips) == 1 else model.transcribe(clip, **options)
+
+    repairs = repair(transcript, audio, SharedWindowFails(), "en", 5)
+    assert clips[0] > second and all(seconds < 4.0 for seconds in clips[1:])
+    assert len(repairs) == 2 and all(r["how"].endswith("when its shared window gave it no words") for r in repairs)
+    text = normalize(" ".join(w.text for w in transcript.words))
+    assert text.count("for your country") == 2
+    for offset in (0.0, second):
+        restored = [w for w in transcript.words if offset + 8.0 <= w.start < offset + 11.5]
+        assert len(restored) >= 6 and all(offset + 7.9 <= w.start < w.end <= offset + 11.1 for w in restored)
