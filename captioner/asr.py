@@ -163,7 +163,7 @@ def transcribe_audio(
                 word.start, word.end = round(word.start + offset, 3), round(word.end + offset, 3)
             if words:
                 segments.append(Segment(
-                    start=round(seg.start + offset, 3), end=round(seg.end + offset, 3), text=seg.text.strip(),
+                    start=round(float(seg.start) + offset, 3), end=round(float(seg.end) + offset, 3), text=seg.text.strip(),
                     words=words, avg_logprob=round(seg.avg_logprob, 4),
                     no_speech_prob=round(seg.no_speech_prob, 4),
                 ))
@@ -246,7 +246,9 @@ def choose_language(model, audio: np.ndarray, options: AsrOptions) -> tuple[str 
 
 def join_word_pieces(raw_words) -> list[Word]:
     """Whisper words start with a space; one that does not ("-border", ".A") continues
-    the word before it, so "cross" + "-border" is the single word "cross-border"."""
+    the word before it, so "cross" + "-border" is the single word "cross-border". Times become
+    Python floats: faster-whisper gives numpy.float64, and numpy rounds halves unlike Python, so a
+    time computed from one would differ by a millisecond from the same time read back from JSON."""
     words: list[Word] = []
     for w in raw_words:
         text = w.word.strip()
@@ -255,11 +257,11 @@ def join_word_pieces(raw_words) -> list[Word]:
         if words and not w.word[:1].isspace():
             last = words[-1]
             last.text += text
-            last.end = round(w.end, 3)
-            last.probability = min(last.probability, round(w.probability, 4))
+            last.end = round(float(w.end), 3)
+            last.probability = min(last.probability, round(float(w.probability), 4))
         else:
-            words.append(Word(text=text, start=round(w.start, 3), end=round(w.end, 3),
-                              probability=round(w.probability, 4)))
+            words.append(Word(text=text, start=round(float(w.start), 3), end=round(float(w.end), 3),
+                              probability=round(float(w.probability), 4)))
     return words
 
 

@@ -41,6 +41,14 @@ def test_words_have_ordered_times_and_probabilities(jfk_transcript):
     assert words[-1].text.lower().startswith("country") and words[-1].start > 9.0
 
 
+def test_times_are_python_floats_so_a_cached_transcript_gives_the_same_captions(jfk_transcript):
+    # numpy rounds 58.7975 to 58.798 and Python to 58.797: a correction's word times computed from
+    # numpy floats differed by a millisecond from the same ones computed after reading asr.json back
+    values = [v for s in jfk_transcript.segments for v in (s.start, s.end)]
+    values += [v for w in jfk_transcript.words for v in (w.start, w.end, w.probability)]
+    assert values and {type(v) for v in values} == {float}
+
+
 def test_english_only_model_warns_about_the_german_half():
     transcript = transcribe_audio(decode(real("multilingual.mp3")), AsrOptions(model=DRAFT_MODEL))
     assert transcript.segments, "the English half must still be transcribed"
