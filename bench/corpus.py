@@ -48,7 +48,7 @@ MODELS = ("base", "tiny.en")
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from corpus_metrics import Cue, measure, pool  # noqa: E402
+from corpus_metrics import Cue, false_corrections, measure, pool  # noqa: E402
 
 FASTER_WHISPER = r"""
 import json, sys
@@ -147,6 +147,8 @@ def one(script: Path, model: str, system: str, work: Path) -> dict:
     figures = measure(truth, cues, glossary=load_glossary(glossary_file), chapters=chapters)
     figures.update(seconds=round(seconds, 2), peak_mib=round(mib), real_time_factor=round(seconds / truth["duration"], 4))
     if report:
+        corrections = json.loads((out / stem / "transcript.json").read_text(encoding="utf-8"))["corrections"]
+        figures.update(corrections=len(corrections), false_corrections=false_corrections(truth, corrections))
         figures["compliance"] = report["qc"]["en"]["compliant_fraction"]
         figures["language"] = report.get("language")
     return {"file": stem, "model": model, "system": system, "duration": truth["duration"], **figures}

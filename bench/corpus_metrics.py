@@ -134,6 +134,18 @@ def measure(truth: dict, cues: list[Cue], *, glossary=None, chapters=None) -> di
     return figures
 
 
+def false_corrections(truth: dict, corrections: list[dict]) -> list[dict]:
+    """Term corrections whose term the script does not say within AROUND seconds of where it
+    was written ("Yusuf, over to you." read as "oversight")."""
+    wrong = []
+    for c in corrections:
+        said = " ".join(w for s in truth["sentences"] if s["end"] >= c["start"] - AROUND
+                        and s["start"] <= c["end"] + AROUND for w in tokens(s["text"]))
+        if f" {' '.join(tokens(c['after']))} " not in f" {said} ":
+            wrong.append({k: c.get(k) for k in ("start", "before", "after", "rule", "score")})
+    return wrong
+
+
 def chapter_errors(truth: dict, chapters: list[dict]) -> list[float]:
     """|start of the chapter of each item - the item's start|; an item without one counts its
     distance to the nearest chapter start."""
@@ -179,6 +191,9 @@ def pool(results: list[dict]) -> dict:
         errors = [e for r in results for e in r["chapter_errors"]]
         pooled["chapter_median"] = round(statistics.median(errors), 2)
         pooled["chapter_max"] = round(max(errors), 2)
+    if all("corrections" in r for r in results):
+        pooled["corrections"] = sum(r["corrections"] for r in results)
+        pooled["false_corrections"] = sum(len(r["false_corrections"]) for r in results)
     for key in ("compliance", "seconds", "peak_mib", "real_time_factor"):
         if all(key in r for r in results):
             pooled[key] = round(statistics.mean(r[key] for r in results), 4)
