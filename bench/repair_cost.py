@@ -28,7 +28,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from corpus import render, scripts  # noqa: E402
-from corpus_metrics import Cue, measure  # noqa: E402
+from corpus_metrics import Cue, measure, pool  # noqa: E402
 
 # beam size of the repair decodings (faster-whisper's temperature fallback after each; decoding at
 # temperature 0 alone gave the same words and times on the tuning set, 2026-12-04)
@@ -57,10 +57,9 @@ def figures(truth: dict, transcript, glossary) -> dict:
     cues = [Cue(s.start, s.end, s.text) for s in transcript.segments]
     found = measure(truth, cues, glossary=glossary)
     spans = {s["index"]: (s["start"], s["end"]) for s in truth["sentences"]}
-    lost = [i for i in found["uncovered"]
-            if not any(w.end > spans[i][0] and w.start < spans[i][1] for w in transcript.words)]
-    return {**{key: found[key] for key in ("wer", "wer_errors", "ref_words", "coverage", "sentences", "uncovered",
-                                           "sync_p95", "sync_over_2s")}, "lost": lost}
+    found["lost"] = [i for i in found["uncovered"]
+                     if not any(w.end > spans[i][0] and w.start < spans[i][1] for w in transcript.words)]
+    return found
 
 
 def one(script: Path, model_name: str, ways: list[str], work: Path) -> list[dict]:
@@ -84,16 +83,15 @@ def one(script: Path, model_name: str, ways: list[str], work: Path) -> list[dict
 
 
 def pooled(rows: list[dict]) -> dict:
+    """Per model and way: the corpus's pooled figures, the worst file's coverage, the sentences
+    lost, and the repair's seconds as a share of the first passes' of the same files."""
     out = {}
     for key in sorted({(r["model"], r["way"]) for r in rows}):
         mine = [r for r in rows if (r["model"], r["way"]) == key]
-        firsts = {r["file"]: r["seconds"] for r in rows if r["model"] == key[0] and r["way"] == "none"}
-        entry = {"wer": round(sum(r["wer_errors"] for r in mine) / sum(r["ref_words"] for r in mine), 4),
-                 "coverage_min": min(r["coverage"] for r in mine),
-                 "sentences_lost": sum(len(r["lost"]) for r in mine),
-                 "coverage": round(sum(r["coverage"] * r["sentences"] for r in mine)
-                                   / sum(r["sentences"] for r in mine), 4)}
+        entry = {k: v for k, v in pool(mine).items() if k in ("wer", "coverage", "sync_p95", "sync_over_2s", "terms")}
+        entry.update(coverage_min=min(r["coverage"] for r in mine), sentences_lost=sum(len(r["lost"]) for r in mine))
         if key[1] != "none":
+            firsts = {r["file"]: r["seconds"] for r in rows if r["model"] == key[0] and r["way"] == "none"}
             entry["share"] = round(sum(r["seconds"] for r in mine) / sum(firsts[r["file"]] for r in mine), 4)
         out[" ".join(key)] = entry
     return out
@@ -116,7 +114,7 @@ def main() -> None:
             for model_name in args.models.split(","):
                 for row in one(script, model_name, ways, Path(tmp)):
                     rows.append(row)
-                    print(json.dumps(row), file=sys.stderr, flush=True)
+                    print(json.dumps({k: v for k, v in row.items() if k != "sync_offsets"}), file=sys.stderr, flush=True)
     result = {"set": args.set, "pooled": pooled(rows), "rows": rows}
     if args.json:
         args.json.write_text(json.dumps(result, indent=1), encoding="utf-8")
