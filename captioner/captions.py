@@ -43,7 +43,7 @@ from captioner.linebreak import (
     tokenize,
 )
 from captioner.model import Cue, CueTrack, Transcript, Word
-from captioner.qc import cue_issues, cue_problems
+from captioner.qc import cue_issues, cue_problems, visible
 from captioner.rules import Profile, RuleIssue, get_profile, is_unspaced
 
 INF = float("inf")
@@ -429,10 +429,12 @@ def _best_spans(sp: _Speech, profile: Profile, tm: _Timing) -> list[tuple[int, i
 
 def _split_words(words: Sequence[Word]) -> list[Word]:
     """Drop empty words; a word holding spaces (e.g. a multi-word glossary term) becomes one
-    word per part, with times shared out by length, so that lines can break between them."""
+    word per part, with times shared out by length, so that lines can break between them.
+    Direction marks go (the subtitle writers put them where a right-to-left line needs them):
+    counted, they would make a cue look longer than what it shows."""
     out = []
     for w in words:
-        parts = w.text.split() if w.text else []
+        parts = [p for p in map(visible, w.text.split()) if p] if w.text else []
         if len(parts) == 1:
             out.append(w if w.text == parts[0] else dataclasses.replace(w, text=parts[0]))
         elif parts:

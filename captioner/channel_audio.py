@@ -1,55 +1,90 @@
-"""Decode media to its left and right channels (float32, 16 kHz) with little memory beyond the result.
+"""Decode media to float32 at 16 kHz, mono or as left and right channels, with little memory beyond the result.
 
-The numbers are those of faster-whisper's `decode_audio(split_stereo=True)`
-(the same PyAV resampler, fed the same groups of frames), which builds them
-through a byte buffer and two whole-recording conversions: about 20 bytes per
-sample at its peak (600 MB for 30 minutes), against 12 here (8 for a mono
-file, whose equal channels are kept once).
-Speaker detection decodes this way on its own thread while recognition holds
-its own copy of the audio.
+The numbers are those of faster-whisper's `decode_audio` (the same PyAV
+resampler, fed the same groups of frames), which builds them through a byte
+buffer and a whole-recording conversion: about 10 bytes per sample at its peak
+for mono (610 MB for the sample repeated to 59 minutes) and 20 for stereo. Here
+each group's samples are written into an array sized from the container's
+duration as they come: 4 bytes per sample and channel, a mono file's equal
+channels kept once. Recognition decodes mono this way while speaker detection
+decodes the channels on its own thread, at the same time.
 """
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import numpy as np
 
 from .errors import MediaError
-from .media import failure_reason
-from .speech_activity import SAMPLE_RATE
+from .media import SAMPLE_RATE, failure_reason
 
 GROUP_SAMPLES = 500_000  # decoded samples resampled at once (faster-whisper's grouping)
 
 
+class _Growing:
+    """A float32 array filled from the front, grown (doubled) when a guess of its size was short."""
+
+    def __init__(self, size: int):
+        self.data = np.empty(max(size, SAMPLE_RATE), dtype=np.float32)
+        self.length = 0
+
+    def append(self, samples: np.ndarray) -> None:
+        end = self.length + len(samples)
+        if end > len(self.data):
+            grown = np.empty(max(end, 2 * len(self.data)), dtype=np.float32)
+            grown[:self.length] = self.data[:self.length]
+            self.data = grown
+        self.data[self.length:end] = samples
+        self.length = end
+
+    def result(self) -> np.ndarray:
+        # a view unless the guess was far too long: a copy would be a second recording's worth
+        out = self.data[:self.length] if self.length >= 0.9 * len(self.data) else self.data[:self.length].copy()
+        self.data = np.empty(0, dtype=np.float32)
+        out /= 32768.0
+        return out
+
+
+def decode_mono(path: Path) -> np.ndarray:
+    """Float32 mono at 16 kHz: faster-whisper's `decode_audio(path)`, bit for bit."""
+    left, _ = _decode(path, stereo=False)
+    return left
+
+
 def decode_channels(path: Path) -> tuple[np.ndarray, np.ndarray]:
     """(left, right) float32 at 16 kHz. Equal channels (a mono file) come back as one array twice."""
+    return _decode(path, stereo=True)
+
+
+def _decode(path: Path, stereo: bool) -> tuple[np.ndarray, np.ndarray]:
     import av
 
-    resampler = av.audio.resampler.AudioResampler(format="s16", layout="stereo", rate=SAMPLE_RATE)
-    chunks: list[np.ndarray] = []
+    resampler = av.audio.resampler.AudioResampler(format="s16", layout="stereo" if stereo else "mono",
+                                                  rate=SAMPLE_RATE)
     try:
         with av.open(str(path), mode="r", metadata_errors="ignore") as container:
-            for group in _groups(_valid_frames(container.decode(audio=0))):
-                chunks.extend(f.to_ndarray().reshape(-1, 2) for f in resampler.resample(group))
-            chunks.extend(f.to_ndarray().reshape(-1, 2) for f in resampler.resample(None))
+            left = _Growing(_expected_samples(container))
+            right: _Growing | None = None  # while every chunk so far had equal channels
+            chunks = (f.to_ndarray().reshape(-1, 2 if stereo else 1)
+                      for group in itertools.chain(_groups(_valid_frames(container.decode(audio=0))), [None])
+                      for f in resampler.resample(group))
+            for chunk in chunks:
+                if right is None and stereo and not np.array_equal(chunk[:, 0], chunk[:, 1]):
+                    right = _Growing(len(left.data))
+                    right.append(left.data[:left.length])
+                left.append(chunk[:, 0])
+                if right is not None:
+                    right.append(chunk[:, 1])
     except (av.error.FFmpegError, ValueError, OSError) as exc:
         raise MediaError(f"{path}: the audio could not be decoded ({failure_reason(exc)})") from None
-    total = sum(len(c) for c in chunks)
-    same = all(np.array_equal(c[:, 0], c[:, 1]) for c in chunks)
-    left = np.empty(total, dtype=np.float32)
-    right = left if same else np.empty(total, dtype=np.float32)
-    position = 0
-    chunks.reverse()
-    while chunks:  # each chunk is let go once copied
-        chunk = chunks.pop()
-        left[position:position + len(chunk)] = chunk[:, 0]
-        if not same:
-            right[position:position + len(chunk)] = chunk[:, 1]
-        position += len(chunk)
-    left /= 32768.0
-    if not same:
-        right /= 32768.0
-    return left, right
+    mixed = left.result()
+    return mixed, (right.result() if right is not None else mixed)
+
+
+def _expected_samples(container) -> int:
+    seconds = container.duration / 1_000_000 if container.duration else 0.0
+    return int((seconds + 1.0) * SAMPLE_RATE)
 
 
 def _valid_frames(frames):

@@ -76,12 +76,8 @@ def failure_reason(exc: Exception) -> str:
 
 
 def decode(path: Path, split_stereo: bool = False) -> np.ndarray | tuple[np.ndarray, np.ndarray]:
-    """Decode to float32 mono (or a left/right pair) at 16 kHz."""
-    import av
-    from faster_whisper.audio import decode_audio
+    """Decode to float32 mono (or a left/right pair) at 16 kHz: faster-whisper's numbers
+    (`decode_audio`), in less memory (channel_audio.py)."""
+    from .channel_audio import decode_channels, decode_mono
 
-    try:
-        audio = decode_audio(str(path), sampling_rate=SAMPLE_RATE, split_stereo=split_stereo)
-    except (av.error.FFmpegError, ValueError, OSError) as exc:
-        raise MediaError(f"{path}: the audio could not be decoded ({failure_reason(exc)})") from None
-    return audio
+    return decode_channels(path) if split_stereo else decode_mono(path)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from captioner.model import Cue, Word
+from captioner.qc import visible
 from captioner.rules import Profile
 
 WEBINAR_TEXT = (
@@ -35,14 +36,15 @@ def tokens_of_cues(cues: list[Cue]) -> list[str]:
 
 
 def tokens_of_words(words: list[Word]) -> list[str]:
-    return [token for w in words for token in w.text.split()]
+    """The tokens captions must show: without direction marks (the subtitle writers add them)."""
+    return [token for token in map(visible, (t for w in words for t in w.text.split())) if token]
 
 
 def cue_word_spans(cues: list[Cue], words: list[Word]) -> list[tuple[int, int]]:
     """For each cue, (index of the word its first token comes from, 1 + index of the word its last
     token comes from), counting only words with text."""
-    nonempty = [w for w in words if w.text.strip()]
-    owner = [k for k, w in enumerate(nonempty) for _ in w.text.split()]
+    nonempty = [w for w in words if tokens_of_words([w])]
+    owner = [k for k, w in enumerate(nonempty) for _ in tokens_of_words([w])]
     spans = []
     t = 0
     for cue in cues:

@@ -69,8 +69,8 @@ def check_segmentation(words, profile, boundaries, cues, issues):
         assert a.start <= a.end + MS
         assert b.start >= a.end - 1e-9
     # tied to the words: no early start beyond the lead, no late end beyond linger / reading needs
-    spoken = [w for w in words if w.text.strip()]
-    token_speakers = [w.speaker for w in spoken for _ in w.text.split()]
+    spoken = [w for w in words if tokens_of_words([w])]
+    token_speakers = [w.speaker for w in spoken for _ in tokens_of_words([w])]
     t = 0
     for cue, (i, j) in zip(cues, cue_word_spans(cues, words)):
         assert cue.start >= spoken[i].start - profile.sync_lead - MS
@@ -177,6 +177,14 @@ def test_any_words_give_legal_cues_or_named_issues(words, profile, data):
     boundaries = data.draw(st.lists(st.floats(0, end + 1), max_size=3))
     cues, issues = segment(words, profile, boundaries)
     check_segmentation(words, profile, boundaries, cues, issues)
+
+
+def test_a_word_of_direction_marks_only_is_dropped_like_an_empty_one():
+    # found by the property above: a word "\u200e" (left-to-right mark) became a cue with no text
+    words = [Word(text="\u200e", start=0.0, end=0.0), Word(text="Welcome", start=0.2, end=0.7),
+             Word(text="\u200f\u200e", start=0.7, end=0.8), Word(text="all.", start=0.8, end=1.3)]
+    cues, issues = segment(words, get_profile("netflix-en"), [])
+    assert [line for c in cues for line in c.lines] == ["Welcome all."] and issues == []
 
 
 @st.composite

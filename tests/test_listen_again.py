@@ -18,7 +18,8 @@ from captioner.asr import DRAFT_MODEL, AsrOptions, load_model, transcribe_audio
 from captioner.glossary import load_glossary
 from captioner.glossary_formats import read_csv
 from captioner.correct import CorrectOptions, FormIndex
-from captioner.listen_again import AcousticScorer, ListenOptions, find_checks, listen_again, margin
+from captioner.listen_again import (AcousticScorer, ListenOptions, find_checks, listen_again, margin,
+                                    without_sure_words)
 from captioner.media import decode
 from captioner.model import Segment, Transcript, Word
 from conftest import JFK_TEXT, real
@@ -186,6 +187,34 @@ def test_a_grown_term_is_as_sure_as_the_words_it_adds_are_like_the_heard_ones():
     margins = {c.after: margin(c, options) for c in checks}
     assert margins["Christchurch Call"] < -5  # "attack" is nothing like "Call": the audio must say it
     assert margins["FATF recommendations"] == options.most_margin  # one letter more
+
+
+def heard(pairs: list[tuple[str, float]]) -> Transcript:
+    """A transcript of the given words and recognition's probabilities, a word a second."""
+    words = [Word(text=t, start=float(k), end=k + 0.8, probability=p) for k, (t, p) in enumerate(pairs)]
+    text = " ".join(w.text for w in words)
+    return Transcript(language="en", duration=float(len(words)), segments=[Segment(0.0, float(len(words)), text, words)])
+
+
+def test_a_term_does_not_take_the_place_of_words_recognition_was_sure_of():
+    # what the default model heard on the corpus tuning set, and the listened terms the prompt
+    # made likely there: UN Security Council for "the Security Council", SCADA systems for
+    # "secures the systems"; Thandiwe Dlamini for "And you wed Lumi" was right but for the "And"
+    glossary = read_csv("term,aliases,definition\nSecurity Council,UN Security Council,\n"
+                        "SCADA systems,,\nThandiwe Dlamini,,\n", "sure.csv")
+    transcript = heard([("In", .99), ("2017", .9), ("the", .98), ("Security", .6), ("Council", .5),
+                        ("adopted", .95), ("it.", .9), ("Bogdan", .4), ("secures", .62), ("the", .98),
+                        ("systems.", .6), ("And", .96), ("you", .89), ("wed", .09), ("Lumi,", .05), ("welcome.", .9)])
+    options = ListenOptions()
+    words = transcript.segments[0].words
+    kept = {}
+    for check in find_checks(transcript, FormIndex(glossary, CorrectOptions()), options):
+        narrowed = without_sure_words(check, words, options)
+        span = " ".join(w.text for w in words[check.start:check.end])
+        kept[(span, check.after)] = narrowed and " ".join(w.text for w in words[narrowed.start:narrowed.end])
+    assert kept[("the Security Council", "UN Security Council")] is None  # only the sure "the" would change
+    assert kept[("secures the systems.", "SCADA systems")] is None  # a sure word inside
+    assert kept[("And you wed Lumi,", "Thandiwe Dlamini")] == "you wed Lumi,"  # "And" stays
 
 
 ACRONYMS = read_csv("term,aliases,definition\n"

@@ -120,15 +120,19 @@ def test_speaker_options_windows_changed_after_gathering_still_work(two_voices):
         audio, SAMPLE_RATE, speech_spans=spans, options=other)
 
 
-@pytest.mark.parametrize("name", ["stereo_diarization.wav", "jfk.flac", "hotwords.mp3"])
-def test_lean_channel_decoding_gives_faster_whispers_numbers(name):
-    from captioner.channel_audio import decode_channels
+@pytest.mark.parametrize("name", ["stereo_diarization.wav", "jfk.flac", "hotwords.mp3", "multilingual.mp3"])
+def test_lean_decoding_gives_faster_whispers_numbers_mono_and_by_channel(name):
+    from faster_whisper.audio import decode_audio
+
+    from captioner.channel_audio import decode_channels, decode_mono
 
     left, right = decode_channels(real(name))
-    expected_left, expected_right = decode(real(name), split_stereo=True)
+    expected_left, expected_right = decode_audio(str(real(name)), split_stereo=True)
     assert left.dtype == np.float32 and len(left) > SAMPLE_RATE
     assert np.array_equal(left, expected_left) and np.array_equal(right, expected_right)
     assert (left is right) == np.array_equal(expected_left, expected_right)  # a mono file is kept once
+    mono = decode_mono(real(name))
+    assert mono.dtype == np.float32 and np.array_equal(mono, decode_audio(str(real(name))))
 
 
 def test_lean_channel_decoding_of_a_text_file_is_a_media_error(tmp_path):
@@ -160,3 +164,13 @@ def test_a_run_whose_recognition_fails_stops_the_speaker_thread(tmp_path, monkey
         pipeline.run_one(real("stereo_diarization.wav"), pipeline.RunOptions(out_dir=tmp_path, glossary_paths=[]))
     assert len(started) == 1 and not started[0]._thread.is_alive()
     assert "evidence" not in started[0]._outcome  # stopped, not left to finish its pass
+
+
+def test_lean_decoding_grows_past_a_short_guess_of_the_length():
+    from captioner.channel_audio import _Growing
+
+    pieces = [np.full(11_000, k, dtype=np.int16) for k in range(1, 5)]
+    buffer = _Growing(SAMPLE_RATE)  # a container that said 1 s, for 2.75 s of samples
+    for piece in pieces:
+        buffer.append(piece)
+    assert np.array_equal(buffer.result(), np.concatenate(pieces).astype(np.float32) / 32768.0)
