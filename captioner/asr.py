@@ -200,9 +200,10 @@ def transcribe_audio(
 
 # A longer recording is recognised in parts of about this length, cut in its pauses: faster-whisper
 # computes the whole input's spectrogram at once, and for the sample repeated to 59 minutes bare
-# faster-whisper peaked at 3.5 GiB.
-PART_SECONDS = 600.0
-CUT_SEARCH_SECONDS = 60.0  # a part ends in the quietest stretch this close to its nominal end
+# faster-whisper peaked at 3.5 GiB; `captioner run` peaked at 1444 MiB in parts of 10 minutes and
+# 1160 MiB in parts of 5 (no slower: 7:41 and 7:32 wall): a part's spectrogram grows with its length.
+PART_SECONDS = 300.0
+CUT_SEARCH_SECONDS = 30.0  # a part ends in the quietest stretch this close to its nominal end
 
 
 def recognition_parts(audio: np.ndarray) -> list[tuple[int, int]]:

@@ -15,7 +15,6 @@ from typing import Callable, Iterable
 from .errors import CaptionerError
 from .fileio import write_text_atomic
 from .media import MEDIA_EXTENSIONS
-from .memory import return_large_blocks
 from .pipeline import Reporter, RunOptions, run_one
 
 REPORT_NAME = "batch-report.json"
@@ -34,7 +33,6 @@ def find_recordings(folder: Path) -> list[Path]:
 
 def process_recording(media_path: str, options: RunOptions) -> dict:
     """Run one recording and summarise it; never raises, so one failure costs only this item."""
-    return_large_blocks()  # a spawned worker does not inherit the setting
     started = time.perf_counter()
     row = {"recording": Path(media_path).name, "path": str(media_path), "status": "failed",
            "duration": None, "languages": [], "cue_compliance": None, "term_corrections": None,

@@ -18,7 +18,6 @@ from .cli_languages import review as review_group
 from .cli_replay import replay as replay_command
 from .errors import CaptionerError
 from .glossary import default_glossary_files
-from .memory import return_large_blocks
 from .pipeline import BIAS_MODES
 
 LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
@@ -126,7 +125,6 @@ def main(ctx: click.Context, debug: bool) -> None:
     """
     ctx.ensure_object(dict)
     ctx.obj["debug"] = debug
-    return_large_blocks()
 
 
 @main.command()
