@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from .errors import MediaError
-from .media import SAMPLE_RATE, failure_reason
+from .media import SAMPLE_RATE, failure_reason, stream_seconds
 
 GROUP_SAMPLES = 500_000  # decoded samples resampled at once (faster-whisper's grouping)
 
@@ -64,7 +64,7 @@ def _decode(path: Path, stereo: bool) -> tuple[np.ndarray, np.ndarray]:
                                                   rate=SAMPLE_RATE)
     try:
         with av.open(str(path), mode="r", metadata_errors="ignore") as container:
-            left = _Growing(_expected_samples(container))
+            left = _Growing(int((stream_seconds(container, container.streams.audio[0]) + 1.0) * SAMPLE_RATE))
             right: _Growing | None = None  # while every chunk so far had equal channels
             chunks = (f.to_ndarray().reshape(-1, 2 if stereo else 1)
                       for group in itertools.chain(_groups(_valid_frames(container.decode(audio=0))), [None])
@@ -80,11 +80,6 @@ def _decode(path: Path, stereo: bool) -> tuple[np.ndarray, np.ndarray]:
         raise MediaError(f"{path}: the audio could not be decoded ({failure_reason(exc)})") from None
     mixed = left.result()
     return mixed, (right.result() if right is not None else mixed)
-
-
-def _expected_samples(container) -> int:
-    seconds = container.duration / 1_000_000 if container.duration else 0.0
-    return int((seconds + 1.0) * SAMPLE_RATE)
 
 
 def _valid_frames(frames):

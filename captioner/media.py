@@ -45,7 +45,7 @@ def probe(path: Path) -> MediaInfo:
             if not audio:
                 raise MediaError(f"{path}: not an audio or video file (no audio stream found)")
             stream = audio[0]
-            duration = _duration(container, stream)
+            duration = stream_seconds(container, stream)
             info = MediaInfo(
                 path=str(path),
                 sha256=file_sha256(path),
@@ -62,7 +62,8 @@ def probe(path: Path) -> MediaInfo:
     return info
 
 
-def _duration(container, stream) -> float:
+def stream_seconds(container, stream) -> float:
+    """The audio stream's length as its container states it (0 when it does not)."""
     if stream.duration is not None and stream.time_base is not None:
         return float(stream.duration * stream.time_base)
     if container.duration is not None:
