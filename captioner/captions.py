@@ -44,7 +44,8 @@ from captioner.linebreak import (
 )
 from captioner.model import Cue, CueTrack, Transcript, Word
 from captioner.qc import cue_issues, cue_problems, visible
-from captioner.rules import Profile, RuleIssue, get_profile, is_unspaced
+from captioner.lang import is_unspaced
+from captioner.rules import Profile, RuleIssue, get_profile
 
 INF = float("inf")
 HARD = 1000.0  # cost of breaking a hard rule: paid only when no legal cue exists

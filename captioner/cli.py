@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import dataclasses
-import re
 import sys
 from pathlib import Path
 
@@ -18,9 +17,9 @@ from .cli_languages import review as review_group
 from .cli_replay import replay as replay_command
 from .errors import CaptionerError
 from .glossary import default_glossary_files
+from .lang import is_tag, normalize
 from .pipeline import BIAS_MODES
 
-LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 
 
 class CaptionerGroup(click.Group):
@@ -155,10 +154,10 @@ def split_languages(value: str | None) -> list[str]:
     if not value:
         return []
     codes = [c.strip() for c in value.split(",") if c.strip()]
-    bad = [c for c in codes if not LANGUAGE_TAG.match(c)]
+    bad = [c for c in codes if not is_tag(c)]
     if bad:
         raise click.BadParameter(f"not a BCP 47 language code: {', '.join(bad)} (use codes like es, fr, ar, pt-BR)")
-    return list(dict.fromkeys(codes))
+    return list(dict.fromkeys(normalize(c) for c in codes))  # "es, ES" is one language
 
 
 def pipeline_options(command):

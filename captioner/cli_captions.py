@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 
 import click
@@ -12,6 +11,7 @@ from captioner.cue_labels import LABEL_STYLES
 from captioner.errors import CaptionerError, InputFileError
 from captioner.fileio import write_text_atomic
 from captioner.formats import read_captions
+from captioner.lang import is_tag, normalize
 from captioner.formats.srt import write_srt
 from captioner.formats.text import write_text
 from captioner.formats.vtt import write_vtt
@@ -19,7 +19,6 @@ from captioner.model import Transcript, load_transcript
 from captioner.qc import check_cues, format_report
 from captioner.rules import PROFILES, Profile, get_profile
 
-_LANGUAGE_TAG = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 
 
 def rule_options(command):
@@ -70,8 +69,8 @@ def profile_from_options(language: str | None, profile_name: str | None = None, 
 def language_from_name(path: Path) -> str | None:
     """'talk.es.srt' -> 'es'; None when the name carries no language tag."""
     parts = Path(path).name.split(".")
-    if len(parts) >= 3 and _LANGUAGE_TAG.match(parts[-2]):
-        return parts[-2]
+    if len(parts) >= 3 and is_tag(parts[-2]):
+        return normalize(parts[-2])
     return None
 
 

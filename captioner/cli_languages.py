@@ -12,7 +12,7 @@ from .formats.srt import write_srt
 from .formats.vtt import write_vtt
 from .translate.apertium import ApertiumEngine
 from .translate.argos import argos_package_module, installed_packages
-from .translate.base import base_language
+from .lang import primary
 from .translate.review import units_path
 
 OFFLINE_HINT = ("download the .argosmodel file on a machine with internet and run "
@@ -85,7 +85,7 @@ def _install_from_index(source: str, targets: list[str]) -> list[str]:
         raise ModelError(f"the argostranslate package index {index} cannot be read ({exc}); {OFFLINE_HINT}") from exc
     done = []
     for target in targets:
-        tgt = base_language(target)
+        tgt = primary(target)
         matches = [p for p in available if p.from_code == source and p.to_code == tgt]
         if not matches:
             known = sorted({p.to_code for p in available if p.from_code == source})
@@ -113,7 +113,7 @@ def install(codes: tuple[str, ...], files: tuple[Path, ...], source: str) -> Non
     for path in files:
         click.echo(f"installed argos {_install_file(path)} from {path}")
     if codes:
-        for pair in _install_from_index(base_language(source), list(codes)):
+        for pair in _install_from_index(primary(source), list(codes)):
             click.echo(f"installed argos {pair} from the argostranslate index")
 
 

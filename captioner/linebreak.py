@@ -12,7 +12,8 @@ from __future__ import annotations
 import unicodedata
 
 from captioner.model import SENTENCE_END
-from captioner.rules import Profile, base_language, is_unspaced
+from captioner.lang import is_unspaced, primary
+from captioner.rules import Profile
 
 _WORD_LISTS: dict[str, dict[str, frozenset[str]]] = {
     "en": {
@@ -191,7 +192,7 @@ def boundary_costs(tokens: list[str], language: str | None = "en") -> list[float
             else:
                 costs[k] = COST_UNSPACED_DEFAULT
         return costs
-    lists = _WORD_LISTS.get(base_language(language), _EMPTY_LISTS)
+    lists = _WORD_LISTS.get(primary(language), _EMPTY_LISTS)
     determiners, prepositions = lists["determiners"], lists["prepositions"]
     conjunctions, auxiliaries, pronouns = lists["conjunctions"], lists["auxiliaries"], lists["pronouns"]
     negations = lists.get("negations", frozenset())

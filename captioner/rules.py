@@ -29,24 +29,7 @@ from dataclasses import dataclass
 
 from captioner.cue_labels import DEFAULT_LABEL_STYLE, LABEL_STYLES
 from captioner.errors import CaptionerError
-
-# Languages written without spaces between words: text is joined and broken by character.
-UNSPACED_LANGUAGES = frozenset({"zh", "ja", "th", "lo", "km", "my"})
-CJK_LANGUAGES = frozenset({"zh", "ja", "ko"})
-RTL_LANGUAGES = frozenset({"ar", "he", "fa", "ur", "ps", "yi", "dv", "sd", "ug"})
-
-
-def base_language(language: str | None) -> str:
-    """'zh-Hant-TW' -> 'zh'; None -> ''."""
-    return (language or "").replace("_", "-").split("-")[0].lower()
-
-
-def is_unspaced(language: str | None) -> bool:
-    return base_language(language) in UNSPACED_LANGUAGES
-
-
-def is_rtl(language: str | None) -> bool:
-    return base_language(language) in RTL_LANGUAGES
+from captioner.lang import is_cjk
 
 
 @dataclass(frozen=True)
@@ -130,7 +113,7 @@ DEFAULT_PROFILE = "netflix-en"
 
 def profile_for_language(language: str | None) -> Profile:
     """The default profile for a BCP 47 language code, with `language` set."""
-    name = "cjk" if base_language(language) in CJK_LANGUAGES else DEFAULT_PROFILE
+    name = "cjk" if is_cjk(language) else DEFAULT_PROFILE
     return dataclasses.replace(PROFILES[name], language=language)
 
 

@@ -20,7 +20,8 @@ from captioner.model import Chapter, Cue, MediaInfo, Segment, Transcript, Word
 from captioner.replay import build_replay, build_series_index
 from captioner.replay import markup
 from captioner.replay.glossary_marks import TermFinder, glossary_terms
-from captioner.replay.languages import autonym, direction
+from captioner.lang import direction
+from captioner.replay.languages import autonym
 from captioner.replay.passages import source_sections, translated_sections
 
 NS = {"h": "http://www.w3.org/1999/xhtml"}

@@ -3,7 +3,8 @@ import dataclasses
 import pytest
 
 from captioner.errors import CaptionerError
-from captioner.rules import PROFILES, Profile, get_profile, is_rtl, profile_for_language
+from captioner.lang import is_rtl
+from captioner.rules import PROFILES, Profile, get_profile, profile_for_language
 
 
 def test_default_profile_has_the_design_numbers():

@@ -18,7 +18,7 @@ from captioner.errors import InputFileError
 from captioner.cue_labels import shown_lines
 from captioner.formats import RLM
 from captioner.model import Cue
-from captioner.rules import is_rtl
+from captioner.lang import is_rtl
 
 _TAG = re.compile(r"</?[a-zA-Z][^<>]*>|\{\\[^{}]*\}")  # <i>, <font color=..>, {\an8}
 _MARKS = "\u200e\u200f"

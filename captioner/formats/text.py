@@ -19,7 +19,7 @@ from captioner.cue_labels import CHEVRONS, DEFAULT_LABEL_STYLE, LABEL_STYLES, li
 from captioner.errors import CaptionerError
 from captioner.formats import timestamp
 from captioner.model import Cue, Transcript, Word
-from captioner.rules import is_unspaced
+from captioner.lang import is_unspaced
 
 PARAGRAPH_PAUSE = 1.5
 PARAGRAPH_CHARS = 700

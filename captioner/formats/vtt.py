@@ -21,7 +21,7 @@ from captioner.cue_labels import line_speakers, shown_lines, split_label
 from captioner.errors import InputFileError
 from captioner.formats import RLM, timestamp
 from captioner.model import Cue
-from captioner.rules import is_rtl
+from captioner.lang import is_rtl
 
 _MARKS = "\u200e\u200f"
 _TIME = r"(?:(\d+):)?(\d{1,2}):(\d{1,2})(?:[.,](\d{1,3}))?"

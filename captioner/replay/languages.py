@@ -1,5 +1,7 @@
-"""Language names in their own language, and writing direction, for BCP 47 tags."""
+"""Language names in their own language, for BCP 47 tags (writing direction: captioner.lang)."""
 from __future__ import annotations
+
+from captioner.lang import primary
 
 # What a speaker of each language calls it: a language menu is read by people
 # looking for their own language, so it names each in its own words.
@@ -23,23 +25,10 @@ AUTONYMS = {
     "zh": "中文", "zh-hans": "简体中文", "zh-hant": "繁體中文", "zu": "isiZulu",
 }
 
-# Scripts written right to left (primary language subtags).
-RTL_LANGUAGES = frozenset({"ar", "arc", "ckb", "dv", "fa", "he", "ps", "sd", "ug", "ur", "yi"})
-
-
-def primary(tag: str) -> str:
-    return tag.replace("_", "-").split("-")[0].lower()
-
-
 def autonym(tag: str) -> str:
     """'es' -> 'Español'; an unknown tag is returned as written."""
     normalized = tag.replace("_", "-").lower()
     return AUTONYMS.get(normalized) or AUTONYMS.get(primary(tag)) or tag
-
-
-def direction(tag: str) -> str:
-    """'rtl' for right-to-left languages, else 'ltr'."""
-    return "rtl" if primary(tag) in RTL_LANGUAGES else "ltr"
 
 
 def same_language(a: str, b: str) -> bool:

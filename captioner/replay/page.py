@@ -19,7 +19,8 @@ from captioner.model import Cue, CueTrack, Transcript
 
 from . import markup
 from .glossary_marks import TermFinder, TermInfo, glossary_terms
-from .languages import autonym, direction, same_language
+from ..lang import direction
+from .languages import autonym, same_language
 from .media_link import has_video, media_reference
 from .passages import Section, clock, iso_duration, ordered_chapters, source_sections, translated_sections
 

@@ -9,7 +9,8 @@ from captioner.fileio import write_text_atomic
 from captioner.model import load_transcript
 
 from . import markup
-from .languages import autonym, direction, same_language
+from ..lang import direction
+from .languages import autonym, same_language
 from .page import CSP, UI_LANGUAGE, asset_text
 from .passages import clock, iso_duration
 

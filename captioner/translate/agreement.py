@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import re
 
-from .base import base_language
+from ..lang import primary
+
 
 # Spanish articles by (gender, number), and the contracted forms.
 _ES_ARTICLES = {
@@ -48,7 +49,7 @@ def spanish_gender_number(rendering: str) -> tuple[str, str] | None:
 def agree_article(text: str, position: int, rendering: str, language: str | None) -> tuple[int, int, str] | None:
     """The edit (start, end, new article) that makes the Spanish article right before
     `position` in `text` agree with `rendering`; None when there is nothing to change."""
-    if base_language(language) != "es":
+    if primary(language) != "es":
         return None
     wanted = spanish_gender_number(rendering)
     if wanted is None:

@@ -16,7 +16,8 @@ import subprocess
 from functools import lru_cache
 
 from ..errors import CaptionerError, ModelError
-from .base import TranslationEngine, base_language
+from ..lang import primary
+from .base import TranslationEngine
 
 # ISO 639-3 codes Apertium uses -> BCP 47 (the two-letter code where one exists).
 APERTIUM_TO_BCP47 = {
@@ -39,7 +40,7 @@ _PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.S)
 
 def apertium_code(code: str) -> str:
     """BCP 47 -> the three-letter code Apertium's package and mode names use."""
-    base = base_language(code)
+    base = primary(code)
     return BCP47_TO_APERTIUM.get(base, base)
 
 
@@ -88,7 +89,7 @@ class ApertiumEngine(TranslationEngine):
         return set(self.modes())
 
     def _mode(self, source: str, target: str) -> str:
-        mode = self.modes().get((base_language(source), base_language(target)))
+        mode = self.modes().get((primary(source), primary(target)))
         if mode is None:
             raise ModelError(
                 f"Apertium has no {source}->{target} pair installed; "

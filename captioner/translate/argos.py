@@ -16,7 +16,8 @@ import threading
 from pathlib import Path
 
 from ..errors import CaptionerError, ModelError
-from .base import TranslationEngine, base_language
+from ..lang import primary
+from .base import TranslationEngine
 
 BEAM_SIZE = 4
 MAX_BATCH = 32  # sentences per CTranslate2 batch
@@ -66,7 +67,7 @@ class ArgosEngine(TranslationEngine):
     def _packages(self) -> dict[tuple[str, str], object]:
         packages = {}
         for pkg in installed_packages():
-            key = (base_language(pkg.from_code), base_language(pkg.to_code))
+            key = (primary(pkg.from_code), primary(pkg.to_code))
             packages.setdefault(key, pkg)
         return packages
 
@@ -74,12 +75,12 @@ class ArgosEngine(TranslationEngine):
         return set(self._packages())
 
     def package_for(self, source: str, target: str):
-        pkg = self._packages().get((base_language(source), base_language(target)))
+        pkg = self._packages().get((primary(source), primary(target)))
         if pkg is None:
             raise ModelError(
                 f"no argostranslate package for {source}->{target} is installed; "
-                f"run: captioner languages install {base_language(target)}"
-                + ("" if base_language(source) == "en" else f" --from {base_language(source)}")
+                f"run: captioner languages install {primary(target)}"
+                + ("" if primary(source) == "en" else f" --from {primary(source)}")
                 + " (or --from-file X.argosmodel)"
             )
         return pkg

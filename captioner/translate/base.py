@@ -8,10 +8,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 
-
-def base_language(code: str | None) -> str:
-    """'es-419' -> 'es', 'pt_BR' -> 'pt'; BCP 47 primary subtag, lower case."""
-    return (code or "").replace("_", "-").split("-")[0].strip().lower()
+from ..lang import primary
 
 
 class TranslationEngine(ABC):
@@ -26,7 +23,7 @@ class TranslationEngine(ABC):
         """Installed (source, target) pairs as BCP 47 primary language codes."""
 
     def supports(self, source: str, target: str) -> bool:
-        return (base_language(source), base_language(target)) in self.pairs()
+        return (primary(source), primary(target)) in self.pairs()
 
     @abstractmethod
     def translate_batch(self, sentences: list[str], source: str, target: str) -> list[str]:

@@ -8,13 +8,14 @@ from __future__ import annotations
 from ..errors import ModelError
 from .apertium import ApertiumEngine, package_name
 from .argos import ArgosEngine
-from .base import TranslationEngine, base_language
+from ..lang import primary
+from .base import TranslationEngine
 
 ENGINE_NAMES = ("auto", "argos", "apertium")
 
 
 def how_to_get(source: str, target: str) -> str:
-    src, tgt = base_language(source), base_language(target)
+    src, tgt = primary(source), primary(target)
     argos = f"captioner languages install {tgt}" + ("" if src == "en" else f" --from {src}")
     return f"`{argos}` (or `--from-file X.argosmodel` offline) or `apt-get install {package_name(src, tgt)}`"
 
@@ -30,7 +31,7 @@ class EngineChooser:
         preference = (preference or "auto").strip().lower()
         if preference not in ENGINE_NAMES:
             raise ModelError(f"unknown translation engine '{preference}'; use one of: {', '.join(ENGINE_NAMES)}")
-        src, tgt = base_language(source), base_language(target)
+        src, tgt = primary(source), primary(target)
         candidates = {"auto": [self.argos, self.apertium], "argos": [self.argos], "apertium": [self.apertium]}[preference]
         for engine in candidates:
             if engine.supports(src, tgt):

@@ -10,8 +10,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from ..lang import is_unspaced
 from ..model import Cue
-from .base import base_language
+
 
 # Words that end with a period without ending a sentence (compared in lower case).
 ABBREVIATIONS = frozenset(
@@ -116,7 +117,7 @@ class Sentence:
 
 
 def word_joiner(language: str | None) -> str:
-    return "" if base_language(language) in {"zh", "ja", "th", "lo", "km", "my"} else " "
+    return "" if is_unspaced(language) else " "
 
 
 def _runs(cues: list[Cue], boundaries) -> list[list[int]]:

@@ -22,7 +22,8 @@ from ..errors import CaptionerError
 from ..cue_labels import line_speakers
 from ..model import Cue, CueTrack
 from ..rules import Profile, profile_for_language
-from .base import TranslationEngine, base_language
+from ..lang import primary
+from .base import TranslationEngine
 from .protect import TermStats, translate_with_terms
 from .term_rules import rules_from_glossary
 from .retime import layout_translations
@@ -74,7 +75,7 @@ def translate_track(
     """
     started = time.perf_counter()
     src = source.language
-    if base_language(src) == base_language(target_lang):
+    if primary(src) == primary(target_lang):
         raise CaptionerError(f"cannot translate {src} captions into {target_lang}: it is the same language")
     boundaries = sorted(float(b) for b in boundaries)
     profile = _target_profile(profile, target_lang)
@@ -96,7 +97,7 @@ def translate_track(
         chosen = _engine(engine, src, target_lang)
         engine_name, protection = chosen.name, chosen.protection_method
         # Glossary forms are in the glossary's source language (English): no use for other sources.
-        same_source = base_language(getattr(glossary, "source_language", "en") or "en") == base_language(src)
+        same_source = primary(getattr(glossary, "source_language", "en") or "en") == primary(src)
         rules = rules_from_glossary(glossary, target_lang) if same_source else []
         t0 = time.perf_counter()
         result = translate_with_terms(chosen, [units[i].source for i in todo], src, target_lang, rules)

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Iterable
 
-from .base import base_language
+from ..lang import primary
+
 
 GLOSSARY_KINDS = ("approved", "proposed", "keep")
 PATTERN_KINDS = ("number", "url", "email")
@@ -129,7 +130,7 @@ def _plural_word(word: str, lang: str) -> str:
 def target_plural(rendering: str, lang: str) -> str | None:
     """Plural of a Romance noun phrase: every word before the first preposition.
     None for languages without a rule here (the rendering is then used as it is)."""
-    lang = base_language(lang)
+    lang = primary(lang)
     stops = _PLURAL_STOP.get(lang)
     if stops is None:
         return None
@@ -158,7 +159,7 @@ def rules_from_glossary(glossary: Any, target_language: str) -> list[TermRule]:
     map to the rendering made plural by rule (es, fr, pt, it, ca) or to the
     rendering as it is elsewhere.
     """
-    lang = base_language(target_language)
+    lang = primary(target_language)
     rules: dict[str, TermRule] = {}
     for concept in _concepts(glossary):
         translation = concept.translation(lang) if hasattr(concept, "translation") else None
