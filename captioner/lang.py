@@ -7,6 +7,8 @@ unspaced scripts are listed here once, by primary language subtag, for every sta
 """
 from __future__ import annotations
 
+import re
+
 import langcodes
 
 # Written right to left: captions get a right-to-left mark, the page dir="rtl".
@@ -22,13 +24,14 @@ class LanguageCodeError(ValueError):
 
 
 def normalize(tag: str) -> str:
-    """The tag in BCP 47's canonical form; LanguageCodeError when it is not one."""
+    """The tag in BCP 47's canonical form; LanguageCodeError when it is not one. A well-formed
+    code of no language known ("xx") passes, for the engine to say it has no such pair."""
     text = tag.strip().replace("_", "-")
-    try:
-        if text and langcodes.tag_is_valid(text):
+    if re.fullmatch(r"[A-Za-z]{2,3}", primary(text)):
+        try:
             return langcodes.standardize_tag(text)
-    except (langcodes.LanguageTagError, ValueError):
-        pass
+        except (langcodes.LanguageTagError, ValueError):
+            pass
     raise LanguageCodeError(f"not a BCP 47 language code: {tag}")
 
 
