@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import dataclasses
+import errno
+import os
 import sys
 from pathlib import Path
 
@@ -22,6 +24,16 @@ from .pipeline import BIAS_MODES
 
 
 
+# Failures of the machine, not of captioner: what the producer can do about each.
+_MACHINE_ERRORS = {
+    errno.ENOSPC: "free some space on that disk, or write elsewhere with --out",
+    errno.EDQUOT: "your disk quota is used up: free some space, or write elsewhere with --out",
+    errno.EROFS: "that file system is read-only: write elsewhere with --out",
+    errno.EACCES: "you may not write there: write elsewhere with --out, or change its permissions",
+    errno.EPERM: "you may not write there: write elsewhere with --out, or change its permissions",
+}
+
+
 class CaptionerGroup(click.Group):
     """Turns errors into one line on stderr and exit 1 (a traceback only with --debug)."""
 
@@ -36,13 +48,21 @@ class CaptionerGroup(click.Group):
         except KeyboardInterrupt:
             click.echo("interrupted", err=True)
             ctx.exit(130)
+        except BrokenPipeError:  # `captioner glossary review | head`: the reader has what it wanted
+            # stdout goes nowhere now, so the interpreter's last flush at exit cannot fail again
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            ctx.exit(1)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
         except Exception as exc:  # an unexpected failure still gets one line
             if ctx.obj and ctx.obj.get("debug"):
                 raise
-            click.echo(f"error: internal error {type(exc).__name__}: {exc} "
-                       "(rerun with --debug for the traceback, and please report it)", err=True)
+            if isinstance(exc, OSError) and exc.errno in _MACHINE_ERRORS:
+                where = f" {exc.filename}" if exc.filename else ""
+                click.echo(f"error: cannot write{where}: {exc.strerror}; {_MACHINE_ERRORS[exc.errno]}", err=True)
+            else:
+                click.echo(f"error: internal error {type(exc).__name__}: {exc} "
+                           "(rerun with --debug for the traceback, and please report it)", err=True)
             ctx.exit(1)
 
 

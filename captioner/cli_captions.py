@@ -158,27 +158,22 @@ def captions_command(transcript_json: Path, out: Path | None, **rule_flags):
     Example:
       captioner captions transcripts/webinar/transcript.json --max-chars 37
     """
-    try:
-        transcript = _load(transcript_json)
-        profile = profile_from_options(transcript.language, **rule_flags)
-        track, issues = make_captions(transcript, profile)
-        folder = out if out is not None else transcript_json.parent
-        base = f"{_stem(transcript, transcript_json)}.{transcript.language}"
-        outputs = {
-            folder / f"{base}.srt": write_srt(track.cues, transcript.language),
-            folder / f"{base}.vtt": write_vtt(track.cues, transcript.language),
-            folder / f"{base}.txt": write_text(transcript, label_style=profile.speaker_labels),
-        }
-        for path, text in outputs.items():
-            write_text_atomic(path, text)
-    except CaptionerError as exc:
-        raise click.ClickException(str(exc)) from None
-    except OSError as exc:
-        raise click.ClickException(f"cannot write captions: {exc.strerror}: {exc.filename}") from None
+    transcript = _load(transcript_json)
+    profile = profile_from_options(transcript.language, **rule_flags)
+    track, issues = make_captions(transcript, profile)
+    folder = out if out is not None else transcript_json.parent
+    base = f"{_stem(transcript, transcript_json)}.{transcript.language}"
+    outputs = {
+        folder / f"{base}.srt": write_srt(track.cues, transcript.language),
+        folder / f"{base}.vtt": write_vtt(track.cues, transcript.language),
+        folder / f"{base}.txt": write_text(transcript, label_style=profile.speaker_labels),
+    }
+    for path, text in outputs.items():
+        write_text_atomic(path, text)
     if not track.cues:
-        click.echo("Warning: the transcript has no words; the caption files are empty.", err=True)
+        click.echo("warning: the transcript has no words; the caption files are empty.", err=True)
     for issue in issues:
-        click.echo(f"Warning: {issue}", err=True)
+        click.echo(f"warning: {issue}", err=True)
     click.echo(
         f"{len(track.cues)} cues ({profile.name}), {len({i.cue_index for i in issues})} breaking a rule"
     )

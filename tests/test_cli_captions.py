@@ -4,6 +4,7 @@ from pathlib import Path
 import pysrt
 from click.testing import CliRunner
 
+from captioner.cli import main
 from captioner.cli_captions import captions_command, language_from_name, qc_command
 from captioner.formats.vtt import read_vtt
 from captioner.model import Chapter, MediaInfo, Segment, Transcript, Word, to_dict, transcript_to_json
@@ -66,10 +67,12 @@ def test_captions_bad_input_is_one_clean_line(tmp_path):
     wrong = tmp_path / "other.json"
     wrong.write_text(json.dumps({"segments": []}), encoding="utf-8")
     for path in (tmp_path / "missing.json", not_json, wrong, tmp_path):
-        result = runner.invoke(captions_command, [str(path)])
+        result = runner.invoke(main, ["captions", str(path)])
         assert result.exit_code == 1, (path, result.output)
         lines = [line for line in result.output.splitlines() if line.strip()]
-        assert len(lines) == 1 and lines[0].startswith("Error: "), result.output
+        # the one error path every command shares ("Error: " from this command alone before)
+        assert len(lines) == 1 and lines[0].startswith("error: "), result.output
+        assert "internal error" not in lines[0]
     assert not list(tmp_path.glob("*.srt"))
 
 
@@ -89,3 +92,34 @@ def test_language_from_name():
     assert language_from_name(Path("talk.zh-Hant.vtt")) == "zh-Hant"
     assert language_from_name(Path("talk.srt")) is None
     assert language_from_name(Path("talk.final.srt")) is None
+
+
+def test_a_full_disk_or_a_read_only_folder_is_one_line_saying_what_to_do(tmp_path):
+    # both gave "internal error OSError ... please report it"
+    import subprocess
+
+    import pytest
+
+    path = make_transcript(tmp_path / "webinar")
+    for options, problem, advice in (("size=16k", "No space left on device", "free some space"),
+                                     ("ro", "Read-only file system", "that file system is read-only")):
+        mount = tmp_path / f"mount-{len(options)}"
+        mount.mkdir()
+        if subprocess.run(["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(mount)], capture_output=True).returncode:
+            pytest.skip("this test mounts a small or read-only file system, which needs root")
+        try:
+            if options != "ro":  # fill it
+                (mount / "out").mkdir()
+                with open(mount / "filler", "wb", buffering=0) as filler:
+                    try:
+                        while True:
+                            filler.write(b"0" * 4096)
+                    except OSError:
+                        pass
+            result = CliRunner().invoke(main, ["captions", str(path), "--out", str(mount / "out")])
+        finally:
+            subprocess.run(["umount", str(mount)], check=True)
+        lines = result.output.strip().splitlines()
+        assert result.exit_code == 1 and len(lines) == 1, result.output
+        assert lines[0].startswith("error: cannot write") and problem in lines[0] and advice in lines[0], lines
+        assert "internal error" not in result.output

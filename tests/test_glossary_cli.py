@@ -221,3 +221,20 @@ def test_round_trip_of_the_full_glossary_through_tsv_import(tmp_path, monkeypatc
     assert result.exit_code == 0, result.output
     approved = sum(1 for c in glossary if c.approved("es"))
     assert f"would approve {len(glossary) - approved} translations, {approved} unchanged" in result.output
+
+
+def test_a_listing_into_a_closed_pipe_ends_quietly():
+    # `captioner glossary review | head` ended in "internal error BrokenPipeError ... please report it"
+    import os
+    import subprocess
+    import sys
+
+    read, write = os.pipe()
+    os.close(read)  # the reader is gone before the first line is written
+    try:
+        done = subprocess.run([sys.executable, "-m", "captioner.cli", "glossary", "review", "--lang", "es"],
+                              cwd=Path(__file__).resolve().parents[1], stdout=write, stderr=subprocess.PIPE,
+                              text=True, timeout=300)
+    finally:
+        os.close(write)
+    assert done.stderr == "" and done.returncode == 1
