@@ -16,7 +16,7 @@ from captioner.formats.srt import write_srt
 from captioner.formats.text import write_text
 from captioner.formats.vtt import write_vtt
 from captioner.model import Transcript, load_transcript
-from captioner.qc import check_cues, format_report
+from captioner.qc import check_chapters, check_cues, format_report
 from captioner.rules import PROFILES, Profile, get_profile
 
 
@@ -66,6 +66,18 @@ def profile_from_options(language: str | None, profile_name: str | None = None, 
     return get_profile(profile_name, language, **overrides)
 
 
+def is_chapter_track(path: Path) -> bool:
+    """'talk.chapters.vtt' (as captioner names them), or a WebVTT file whose header says Kind: chapters."""
+    if Path(path).name.lower().endswith(".chapters.vtt"):
+        return True
+    try:
+        with open(path, encoding="utf-8-sig", errors="replace") as header:
+            lines = [header.readline() for _ in range(6)]
+    except OSError:
+        return False
+    return any(line.strip().lower().replace(" ", "") == "kind:chapters" for line in lines)
+
+
 def language_from_name(path: Path) -> str | None:
     """'talk.es.srt' -> 'es'; None when the name carries no language tag."""
     parts = Path(path).name.split(".")
@@ -106,7 +118,8 @@ def qc_command(ctx: click.Context, files: tuple[Path, ...], language: str | None
             if as_json:
                 reports.append({"source": str(path), "ok": False, "error": str(exc)})
             continue
-        report = check_cues(cues, profile, source=str(path))
+        check = check_chapters if is_chapter_track(path) else check_cues
+        report = check(cues, profile, source=str(path))
         failed = failed or not report.ok
         reports.append(report.to_dict() if as_json else report)
     if as_json:

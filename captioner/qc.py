@@ -99,12 +99,14 @@ def cue_issues(cues: list[Cue], profile: Profile) -> list[RuleIssue]:
 
 @dataclass
 class QCReport:
-    """Rule check of one caption track. Issue cue indexes are 0-based; tables show them from 1."""
+    """Rule check of one caption track (or chapter track: ``kind``). Issue cue indexes are
+    0-based; tables show them from 1."""
 
     profile: Profile
     cues: list[Cue]
     issues: list[RuleIssue] = field(default_factory=list)
     source: str | None = None
+    kind: str = "captions"
 
     @property
     def ok(self) -> bool:
@@ -127,7 +129,7 @@ class QCReport:
 
     @property
     def rule_counts(self) -> dict[str, int]:
-        counts = dict.fromkeys(RULES, 0)
+        counts = dict.fromkeys(CHAPTER_RULES if self.kind == "chapters" else RULES, 0)
         for issue in self.issues:
             counts[issue.rule] = counts.get(issue.rule, 0) + 1
         return counts
@@ -153,6 +155,7 @@ class QCReport:
         p = self.profile
         return {
             "source": self.source,
+            "kind": self.kind,
             "profile": {
                 "name": p.name,
                 "language": p.language,
@@ -184,15 +187,39 @@ def check_cues(cues: list[Cue], profile: Profile, source: str | None = None) -> 
     return QCReport(profile=profile, cues=list(cues), issues=cue_issues(cues, profile), source=source)
 
 
+# A chapter track (WebVTT kind "chapters") is read as a list of titled, ordered spans, not as captions.
+CHAPTER_RULES = ("chapter_title", "chapter_order", "chapter_overlap", "chapter_duration")
+
+
+def check_chapters(cues: list[Cue], profile: Profile, source: str | None = None) -> QCReport:
+    """A chapter track's problems: a chapter without a title, out of order, overlapping the one
+    before, or ending where it starts."""
+    issues = []
+    for index, cue in enumerate(cues):
+        if not cue.text.strip():
+            issues.append(RuleIssue(index, "chapter_title", "the chapter has no title"))
+        if cue.end <= cue.start:
+            issues.append(RuleIssue(index, "chapter_duration", f"ends at {cue.end:.3f} s, not after its start"))
+        if index and cue.start < cues[index - 1].start:
+            issues.append(RuleIssue(index, "chapter_order", f"starts before chapter {index}"))
+        elif index and cue.start < cues[index - 1].end:
+            issues.append(RuleIssue(index, "chapter_overlap", f"starts {cues[index - 1].end - cue.start:.3f} s "
+                                                               f"before chapter {index} ends"))
+    return QCReport(profile=profile, cues=list(cues), issues=issues, source=source, kind="chapters")
+
+
 def format_report(report: QCReport) -> str:
     """A readable table: the profile, one row per broken rule, and a summary."""
     p = report.profile
     out = []
     title = report.source or "captions"
-    out.append(
-        f"{title}: profile {p.name} ({p.max_chars_per_line} chars/line, {p.max_lines} lines, "
-        f"<= {p.max_cps:g} chars/s, {p.min_duration:.3f}-{p.max_duration:g} s, gap >= {p.min_gap:.3f} s or 0)"
-    )
+    if report.kind == "chapters":
+        out.append(f"{title}: chapters (each titled, in order, none overlapping the one before)")
+    else:
+        out.append(
+            f"{title}: profile {p.name} ({p.max_chars_per_line} chars/line, {p.max_lines} lines, "
+            f"<= {p.max_cps:g} chars/s, {p.min_duration:.3f}-{p.max_duration:g} s, gap >= {p.min_gap:.3f} s or 0)"
+        )
     if report.issues:
         rule_width = max(len(issue.rule) for issue in report.issues)
         out.append(f"  {'cue':>5}  {'start':<12}  {'end':<12}  {'rule':<{rule_width}}  detail")
@@ -203,10 +230,13 @@ def format_report(report: QCReport) -> str:
                 f"{issue.rule:<{rule_width}}  {issue.detail}"
             )
     s = report.summary()
-    out.append(
-        f"  {s['cue_count']} cues, {s['compliant_cues']} within the rules ({100 * s['compliant_fraction']:.1f}%); "
-        f"max {s['max_cps']} chars/s, mean {s['mean_cps']} chars/s, longest line {s['max_line_length']}"
-    )
+    if report.kind == "chapters":
+        out.append(f"  {s['cue_count']} chapters, {s['compliant_cues']} without a problem")
+    else:
+        out.append(
+            f"  {s['cue_count']} cues, {s['compliant_cues']} within the rules ({100 * s['compliant_fraction']:.1f}%); "
+            f"max {s['max_cps']} chars/s, mean {s['mean_cps']} chars/s, longest line {s['max_line_length']}"
+        )
     broken = {rule: n for rule, n in s["rule_counts"].items() if n}
     out.append("  broken: " + (", ".join(f"{rule} {n}" for rule, n in broken.items()) if broken else "none"))
     return "\n".join(out)

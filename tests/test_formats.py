@@ -102,7 +102,6 @@ def test_read_vtt_from_elsewhere():
         "<v.loud Roger Bingham>We are in <i>New York</i> &amp; <c.x>live</c>\r\n"
         "<00:00:02.000>right now&nbsp;today</v>\r\n\r\n"
         "01:02:03.004 --> 01:02:05.000\r\nplain &lt;text&gt;\r\n\r\n"
-        "bad\r\nnot a timing line\r\n\r\n"
         "00:00:10.000 --> 00:00:11.000\r\n\r\n"
     )
     cues = read_vtt(text)
@@ -118,9 +117,30 @@ def test_read_vtt_rejects_what_is_not_vtt():
         read_vtt("1\n00:00:01,000 --> 00:00:02,000\nhello\n")
     with pytest.raises(InputFileError, match="WEBVTT"):
         read_vtt("WEBVTTX\n\n")
-    with pytest.raises(InputFileError, match="no readable cues"):
-        read_vtt("WEBVTT\n\n00:00:aa.000 --> 00:00:01.000\nhello\n")
     assert read_vtt("WEBVTT\n") == []
+
+
+@pytest.mark.parametrize("cue, line", [
+    ("00:00:aa.000 --> 00:00:01.000\nhello\n", 3),
+    ("00:00:01,000 --> 00:00:02.000\nhello\n", 3),  # a comma: SRT's, not WebVTT's
+    ("intro\n00:00:01.000 -> 00:00:02.000\nhello\n", 4),  # no arrow: a player drops the cue
+    ("00:00:01.000 --> 00:00:02.000\nfine\n\nbad\nnot a timing line\n", 7),
+    ("00:01:75.000 --> 00:01:76.000\nhello\n", 3),
+])
+def test_a_malformed_webvtt_cue_is_an_error_with_its_line(cue, line):
+    # `captioner qc` called such files "100% within the rules" while the W3C parser drops the cues
+    with pytest.raises(InputFileError, match=f"^line {line}: "):
+        read_vtt("WEBVTT\n\n" + cue)
+
+
+def test_a_malformed_srt_cue_is_an_error_with_its_line():
+    good = "1\n00:00:01,000 --> 00:00:02,000\nhello\n\n"
+    for bad, line in (("2\n00:00:03,000 -> 00:00:04,000\nlost words\n", 6),
+                      ("2\n00:00:03 --> 00:00:04\nlost words\n", 6),
+                      ("stray text after a blank line\n", 5)):
+        with pytest.raises(InputFileError, match=f"^line {line}: not an SRT cue timing"):
+            read_srt(good + bad)
+    assert [c.text for c in read_srt(good + "2\n00:00:03.000 --> 00:00:04.000\nfine\n")] == ["hello", "fine"]
 
 
 def test_chapters_vtt():

@@ -199,3 +199,38 @@ def test_qc_unreadable_files_give_one_clean_line(files):
 def test_qc_of_a_file_read_back(files):
     _, bad, _, _ = files
     assert len(read_captions(bad)) == 11  # BOM and CRLF
+
+
+def test_qc_does_not_pass_a_malformed_file(tmp_path):
+    # a comma in a WebVTT timestamp and a "->" arrow: "100% within the rules" before, though a
+    # player drops both cues; an SRT cue with a bad timing line was dropped without a word
+    vtt = tmp_path / "talk.en.vtt"
+    vtt.write_text("WEBVTT\n\n00:00:01.000 --> 00:00:02.500\nfine\n\n00:00:03,000 --> 00:00:04.000\nlost\n\n"
+                   "x\n00:00:05.000 -> 00:00:06.000\nlost too\n", encoding="utf-8")
+    srt_file = tmp_path / "talk.en.srt"
+    srt_file.write_text("1\n00:00:01,000 --> 00:00:02,500\nfine\n\n2\n00:00:03,000 -> 00:00:04,000\nlost\n",
+                        encoding="utf-8")
+    for path, line in ((vtt, 6), (srt_file, 6)):
+        result = CliRunner().invoke(qc_command, [str(path)])
+        assert result.exit_code == 1, result.output
+        assert f"line {line}: not " in result.output and "100%" not in result.output, result.output
+
+
+def test_qc_checks_a_chapter_track_as_chapters(tmp_path):
+    # `qc transcripts/x/*.vtt` counted chapters.vtt as broken captions (a chapter lasts minutes)
+    from captioner.formats.chapters import write_chapters_vtt
+    from captioner.model import Chapter
+
+    good = tmp_path / "talk.chapters.vtt"
+    good.write_text(write_chapters_vtt([Chapter("Opening", 0.0, 95.5), Chapter("Panel", 95.5, 1800.0)]),
+                    encoding="utf-8")
+    result = CliRunner().invoke(qc_command, [str(good)])
+    assert result.exit_code == 0, result.output
+    assert "2 chapters, 2 without a problem" in result.output and "chars/s" not in result.output
+    bad = tmp_path / "other.vtt"
+    bad.write_text("WEBVTT\nKind: chapters\n\n00:00:00.000 --> 00:01:40.000\nOpening\n\n"
+                   "00:01:30.000 --> 00:05:00.000\nPanel\n\n00:05:00.000 --> 00:06:00.000\n \n", encoding="utf-8")
+    result = CliRunner().invoke(qc_command, [str(bad), "--json"])
+    assert result.exit_code == 1
+    issues = json.loads(result.output)["files"][0]["issues"]
+    assert [(i["cue"], i["rule"]) for i in issues] == [(2, "chapter_overlap"), (3, "chapter_title")]

@@ -56,11 +56,40 @@ def clean_line(line: str) -> str:
     return _TAG.sub("", line).strip(_MARKS + " \t")
 
 
+# A SubRip timing line: HH:MM:SS,mmm --> HH:MM:SS,mmm (a full stop for the comma, and coordinates
+# after it, are common and tolerated).
+_TIMING = re.compile(r"^\d{1,2}:\d{1,2}:\d{1,2}[,.]\d{1,3}\s*-->\s*\d{1,2}:\d{1,2}:\d{1,2}[,.]\d{1,3}(?:\s.*)?$")
+
+
+def malformed_block(text: str) -> str | None:
+    """The first block of an SRT text whose timing line cannot be read, as 'line N: ...'; None if none.
+    pysrt drops such a block and its words without a word."""
+    number, start = 0, None
+    lines = text.split("\n") + [""]
+    for number, line in enumerate(lines, start=1):
+        if line.strip() and start is None:
+            start = number
+        elif not line.strip() and start is not None:
+            block = [b.strip() for b in lines[start - 1:number - 1]]
+            timing = 1 if block[0].isdigit() and len(block) > 1 else 0
+            if not _TIMING.match(block[timing]):
+                return (f"line {start + timing}: not an SRT cue timing (HH:MM:SS,mmm --> HH:MM:SS,mmm): "
+                        f"\"{block[timing][:60]}\"")
+            start = None
+    return None
+
+
 def read_srt(text: str) -> list[Cue]:
-    """Cues of an SRT file (BOM, CRLF, coordinates after the times and tags are tolerated)."""
+    """Cues of an SRT file (BOM, CRLF, coordinates after the times and tags are tolerated). A block
+    whose timing line cannot be read is an InputFileError naming its line, not dropped."""
     text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
         return []
+    if "-->" not in text:
+        raise InputFileError("no subtitles found: not an SRT or WebVTT file")
+    problem = malformed_block(text)
+    if problem:
+        raise InputFileError(problem)
     try:
         items = pysrt.from_string(text, error_handling=pysrt.ERROR_PASS)
     except Exception as exc:  # pysrt raises its own errors for unparsable input

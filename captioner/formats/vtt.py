@@ -24,8 +24,10 @@ from captioner.model import Cue
 from captioner.lang import is_rtl
 
 _MARKS = "\u200e\u200f"
-_TIME = r"(?:(\d+):)?(\d{1,2}):(\d{1,2})(?:[.,](\d{1,3}))?"
-_TIMING = re.compile(rf"^\s*{_TIME}\s*-->\s*{_TIME}(?:\s.*)?$")
+# W3C WebVTT: hours optional (two digits or more), minutes and seconds two digits each, below 60,
+# a full stop and three digits of milliseconds.
+_TIME = r"(?:(\d{2,}):)?([0-5]\d):([0-5]\d)\.(\d{3})"
+_TIMING = re.compile(rf"^{_TIME}[ \t]+-->[ \t]+{_TIME}(?:[ \t].*)?$")
 _VOICE = re.compile(r"<v(?:\.[^\s>]*)?[ \t]+([^>]*)>")
 _TAG = re.compile(r"</?[^<>]*>")
 
@@ -107,7 +109,9 @@ def _is_block_keyword(line: str, word: str) -> bool:
 
 def read_vtt(text: str) -> list[Cue]:
     """Cues of a WebVTT file: settings, NOTE/STYLE/REGION blocks, tags and entities handled;
-    `<v Name>` gives the cue's speaker. A cue whose timing line cannot be read is skipped."""
+    `<v Name>` gives the cue's speaker. As strict as the writer: a cue whose timing line is not
+    WebVTT's ("00:00:01,000", "->") would be dropped by a player, so it is an InputFileError
+    naming its line, not skipped."""
     lines = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n").split("\n")
     first = lines[0]
     if not first.startswith("WEBVTT") or (len(first) > 6 and first[6] not in " \t"):
@@ -116,7 +120,6 @@ def read_vtt(text: str) -> list[Cue]:
     while i < len(lines) and lines[i].strip() and "-->" not in lines[i]:
         i += 1  # header lines
     cues: list[Cue] = []
-    skipped = 0
     n = len(lines)
     while i < n:
         line = lines[i]
@@ -130,21 +133,17 @@ def read_vtt(text: str) -> list[Cue]:
         if "-->" not in line:  # a cue identifier
             i += 1
             if i >= n or "-->" not in lines[i]:
-                skipped += 1
-                while i < n and lines[i].strip():
-                    i += 1
-                continue
-        timing = _TIMING.match(lines[i])
+                raise InputFileError(f"line {min(i + 1, n)}: a cue without a timing line (HH:MM:SS.mmm --> HH:MM:SS.mmm) "
+                                     f"after \"{line.strip()[:40]}\"; players drop it")
+        timing = _TIMING.match(lines[i].strip())
+        if timing is None:
+            raise InputFileError(f"line {i + 1}: not a WebVTT cue timing (HH:MM:SS.mmm --> HH:MM:SS.mmm): "
+                                 f"\"{lines[i].strip()[:60]}\"")
         i += 1
         payload = []
         while i < n and lines[i].strip() and "-->" not in lines[i]:
             payload.append(lines[i])
             i += 1
-        if timing is None:
-            skipped += 1
-            continue
         g = timing.groups()
         cues.append(_cue(_seconds(*g[0:4]), _seconds(*g[4:8]), payload))
-    if not cues and skipped:
-        raise InputFileError(f"no readable cues: {skipped} cue block(s) with unreadable timings")
     return cues
