@@ -119,7 +119,9 @@ model_option = click.option(
 language_option = click.option("--language", default=None,
                                help="Spoken language (BCP 47, e.g. en). Default: detected from three "
                                     "stretches of speech, the agenda's language deciding when unsure.")
-beam_option = click.option("--beam-size", default=5, show_default=True, type=click.IntRange(1, 20))
+beam_option = click.option("--beam-size", default=5, show_default=True, type=click.IntRange(1, 20),
+                           help="Hypotheses the decoder keeps at each step: more can be a little more "
+                                "accurate and is slower; 1 decodes greedily.")
 batch_option = click.option(
     "--batch-size", default=0, show_default=True, type=click.IntRange(0, 64),
     help="Decode this many 30-second windows at once (faster-whisper's batched pipeline): about twice "

@@ -114,7 +114,7 @@ def qc_command(ctx: click.Context, files: tuple[Path, ...], language: str | None
             profile = profile_from_options(language or language_from_name(path), **rule_flags)
         except CaptionerError as exc:
             failed = True
-            click.echo(f"Error: {exc}", err=True)
+            click.echo(f"error: {exc}", err=True)
             if as_json:
                 reports.append({"source": str(path), "ok": False, "error": str(exc)})
             continue

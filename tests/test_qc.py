@@ -188,7 +188,7 @@ def test_qc_unreadable_files_give_one_clean_line(files):
         assert result.exit_code == 1
         assert result.exception is None or isinstance(result.exception, SystemExit)
         lines = [line for line in result.output.splitlines() if line.strip()]
-        assert len(lines) == 1 and lines[0].startswith("Error: ") and str(path) in lines[0], result.output
+        assert len(lines) == 1 and lines[0].startswith("error: ") and str(path) in lines[0], result.output
     mixed = runner.invoke(qc_command, [str(tmp / "missing.srt"), str(good), "--json"])
     assert mixed.exit_code == 1
     assert '"error"' in mixed.output
