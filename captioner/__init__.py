@@ -1,3 +1,39 @@
-"""captioner: accessible transcripts and multilingual captions for recorded webinars."""
+"""captioner: accessible transcripts and multilingual captions for recorded webinars.
+
+The library API, for scripts and notebooks (the CLI is a thin layer over it)::
+
+    from captioner import RunOptions, run_one
+    result = run_one("recordings/webinar.mp4", RunOptions(languages=["es"]))
+    result.files, result.report["qc"]["en"]["compliant_fraction"]
+
+Names are imported on first use, so `import captioner` (and `captioner --help`) stays fast.
+"""
+from __future__ import annotations
+
+import importlib
 
 __version__ = "0.1.0"
+
+# name -> the module that defines it
+_API = {
+    "run_one": "pipeline", "RunOptions": "pipeline", "RunResult": "pipeline", "transcribe_only": "pipeline",
+    "run_batch": "batch",
+    "AsrOptions": "asr", "transcribe_audio": "asr",
+    "Transcript": "model", "Segment": "model", "Word": "model", "Cue": "model", "CueTrack": "model",
+    "Chapter": "model", "load_transcript": "model",
+    "Glossary": "glossary", "load_glossary": "glossary", "load_glossaries": "glossary",
+    "correct_transcript": "correct",
+    "Profile": "rules", "get_profile": "rules",
+    "make_captions": "captions",
+    "check_cues": "qc", "read_captions": "formats",
+    "CaptionerError": "errors",
+}
+__all__ = ["__version__", *_API]
+
+
+def __getattr__(name: str):
+    if name in _API:
+        value = getattr(importlib.import_module(f".{_API[name]}", __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'captioner' has no attribute {name!r}")

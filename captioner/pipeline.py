@@ -29,6 +29,7 @@ from .formats.srt import write_srt
 from .formats.text import write_text
 from .formats.vtt import write_vtt
 from .glossary import Glossary, default_glossary_files, load_glossaries, select_bias_terms
+from .lang import normalize as normalize_language
 from .listen_again import ListenOptions, listen_again
 from .lock import recording_lock
 from .model import Chapter, CueTrack, Transcript, from_dict, to_dict, transcript_to_json
@@ -70,6 +71,10 @@ class RunOptions:
     replay: bool = True
     copy_media: bool = False
     speakers: str = "auto"  # "auto", "off", or a number of speakers
+
+    def __post_init__(self) -> None:
+        # one language, one set of files, however its code was written ("ES", "es")
+        self.languages = list(dict.fromkeys(normalize_language(code) for code in self.languages))
 
 
 class Reporter:

@@ -47,3 +47,12 @@ def test_every_stage_agrees_on_right_to_left_and_unspaced_scripts():
     assert [is_rtl(t) for t in ("ar-EG", "he", "fa", "ur", "en", "es", None)] == [True] * 4 + [False] * 3
     assert is_unspaced("zh-Hant-TW") and is_unspaced("ja") and not is_unspaced("ko") and not is_unspaced("en")
     assert primary("zh_Hant_TW") == "zh" and primary(None) == ""
+
+
+def test_the_library_api_normalises_languages_as_the_cli_does():
+    from captioner import RunOptions, run_one
+
+    assert callable(run_one)
+    assert RunOptions(languages=["ES", "es", "pt_br"]).languages == ["es", "pt-BR"]
+    with pytest.raises(LanguageCodeError):
+        RunOptions(languages=["e$"])
