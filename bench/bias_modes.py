@@ -46,8 +46,10 @@ from captioner import asr, media, pipeline  # noqa: E402
 from captioner.correct import correct_transcript  # noqa: E402
 from captioner.media import SAMPLE_RATE  # noqa: E402
 from captioner.model import Segment, Word  # noqa: E402
+from captioner.whisper_words import join_word_pieces  # noqa: E402
 from captioner.agenda import find_agenda, load_agenda  # noqa: E402
-from captioner.glossary import load_glossaries, select_bias_terms  # noqa: E402
+from captioner.glossary import select_bias_terms  # noqa: E402
+from captioner.glossary_formats import load_glossaries  # noqa: E402
 from synth_fixtures import WEBINARS_DIR, make_webinar, webinar_names  # noqa: E402
 from term_accuracy import term_accuracy  # noqa: E402
 from textnorm import wer  # noqa: E402
@@ -235,7 +237,7 @@ def refill_gaps(transcript, audio, min_gap: float = 2.0, min_sound: float = 1.0,
         segments, _ = model.transcribe(audio[s0:s1], language="en", beam_size=5, word_timestamps=True,
                                        vad_filter=False, condition_on_previous_text=False)
         new = [Word(text=w.text, start=round(w.start + s0 / SAMPLE_RATE, 3), end=round(w.end + s0 / SAMPLE_RATE, 3),
-                    probability=w.probability) for seg in segments for w in asr.join_word_pieces(seg.words or [])]
+                    probability=w.probability) for seg in segments for w in join_word_pieces(seg.words or [])]
         new = [w for w in new if w.start >= a - 0.1 and w.end <= b + 0.1]
         out.extend(words[pos:i0])
         out.extend(new if len(new) > i1 - i0 else words[i0:i1])

@@ -134,7 +134,7 @@ def read_cues(system: str, out: Path, stem: str) -> tuple[list[Cue], dict | None
 
 
 def one(script: Path, model: str, system: str, work: Path) -> dict:
-    from captioner.glossary import load_glossary
+    from captioner.glossary_formats import load_glossary
 
     stem = script.name[: -len(".script.yaml")]
     media, truth = render(script, work / "media")

@@ -21,7 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "tests")]
 
-from captioner import glossary  # noqa: E402
+from captioner import glossary, glossary_formats  # noqa: E402
 from captioner.pipeline import RunOptions, run_one  # noqa: E402
 from synth_fixtures import WEBINARS_DIR, make_webinar, webinar_names  # noqa: E402
 from term_accuracy import TermScore, term_accuracy  # noqa: E402
@@ -44,7 +44,7 @@ def main() -> None:
             media_path, truth = make_webinar(name, work / f"{name}-s{seed}", seed=seed)
             reference = " ".join(s["text"] for s in truth["sentences"])
             own = WEBINARS_DIR / f"{name}.glossary.csv"
-            scored_on = glossary.load_glossaries([own])
+            scored_on = glossary_formats.load_glossaries([own])
             line = f"{name}-s{seed}"
             for label, share in shares.items():
                 glossary.OWN_GLOSSARY_SHARE = share

@@ -24,7 +24,7 @@ sys.path[:0] = [str(ROOT / "tests")]
 from captioner import asr, media  # noqa: E402
 from captioner.listen_again import ListenOptions, listen_again  # noqa: E402
 from captioner.pipeline import RunOptions, run_one  # noqa: E402
-from captioner.glossary import load_glossaries  # noqa: E402
+from captioner.glossary_formats import load_glossaries  # noqa: E402
 from synth_fixtures import WEBINARS_DIR, make_webinar, webinar_names  # noqa: E402
 from term_accuracy import TermScore, term_accuracy  # noqa: E402
 from textnorm import wer  # noqa: E402

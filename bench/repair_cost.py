@@ -37,7 +37,7 @@ WAYS = {"beam5": 5, "greedy": 1}
 
 def first_pass(media: Path, glossary_file: Path, model_name: str):
     from captioner import asr, pipeline
-    from captioner.glossary import load_glossary
+    from captioner.glossary_formats import load_glossary
     from captioner.media import decode
     from captioner.threads import fix_blas_threads
 

@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "tests")]
 
 from captioner import asr, media, pipeline, whisper_model  # noqa: E402
-from captioner.glossary import load_glossaries  # noqa: E402
+from captioner.glossary_formats import load_glossaries  # noqa: E402
 from synth_fixtures import WEBINARS_DIR, make_webinar, webinar_names  # noqa: E402
 
 CT = ROOT / "glossary" / "counter-terrorism.yaml"

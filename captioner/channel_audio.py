@@ -17,9 +17,23 @@ from pathlib import Path
 import numpy as np
 
 from .errors import MediaError
-from .media import SAMPLE_RATE, failure_reason, stream_seconds
 
+SAMPLE_RATE = 16000  # what Whisper reads
 GROUP_SAMPLES = 500_000  # decoded samples resampled at once (faster-whisper's grouping)
+
+
+def stream_seconds(container, stream) -> float:
+    """The audio stream's length as its container states it (0 when it does not)."""
+    if stream.duration is not None and stream.time_base is not None:
+        return float(stream.duration * stream.time_base)
+    if container.duration is not None:
+        return container.duration / 1_000_000
+    return 0.0
+
+
+def failure_reason(exc: Exception) -> str:
+    """The cause without the file name FFmpeg repeats."""
+    return getattr(exc, "strerror", None) or type(exc).__name__
 
 
 class _Growing:

@@ -101,7 +101,8 @@ def _read_transcript(path: Path) -> Transcript:
 
 
 def _load_glossary(paths: tuple[Path, ...]):
-    from captioner.glossary import default_glossary_files, load_glossaries
+    from captioner.glossary import default_glossary_files
+    from captioner.glossary_formats import load_glossaries
 
     files = list(paths) or default_glossary_files("glossary")
     return load_glossaries(files) if files else None

@@ -15,9 +15,8 @@ import click
 
 from captioner.errors import CaptionerError, InputFileError
 from captioner.fileio import write_bytes_atomic, write_text_atomic
-from captioner.glossary import (
-    Glossary, Translation, compact, default_glossary_files, load_glossaries, load_glossary,
-)
+from captioner.glossary import Glossary, Translation, compact, default_glossary_files
+from captioner.glossary_formats import load_glossaries, load_glossary
 
 DEFAULT_DIR = Path("glossary")
 

@@ -76,7 +76,8 @@ def find_media(transcript: Transcript, report: dict, given: Path | None) -> Path
 
 
 def load_glossary_files(paths: tuple[Path, ...]):
-    from captioner.glossary import default_glossary_files, load_glossaries
+    from captioner.glossary import default_glossary_files
+    from captioner.glossary_formats import load_glossaries
 
     files = list(paths) or default_glossary_files()
     return load_glossaries(files) if files else None

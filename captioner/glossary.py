@@ -8,7 +8,8 @@ with the form it stands for; ``keep`` marks a name that stays as it is in every
 language; ``translations`` holds one rendering per target language with its
 review status.
 
-File formats live in :mod:`captioner.glossary_formats`; the text helpers at the
+File formats, and reading a glossary file (`load_glossary`), live in
+:mod:`captioner.glossary_formats`; the text helpers at the
 end of this module (folding, tokens, how a form sounds, how common an English
 word is) are shared by correction, review and recognition biasing.
 """
@@ -261,39 +262,6 @@ def default_glossary_files(directory: Path | str = "glossary") -> list[Path]:
     if not directory.is_dir():
         return []
     return sorted(p for p in directory.iterdir() if p.is_file() and p.suffix.lower() in GLOSSARY_SUFFIXES)
-
-
-def load_glossary(path: Path | str) -> Glossary:
-    """Read one glossary file, chosen by its extension; InputFileError names the file and line."""
-    from captioner import glossary_formats as fmt
-
-    path = Path(path)
-    suffix = path.suffix.lower()
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise InputFileError(f"glossary {path} not found; check the path") from None
-    except OSError as exc:
-        raise InputFileError(f"glossary {path} cannot be read ({exc.strerror})") from None
-    if len(data) > fmt.MAX_GLOSSARY_BYTES:
-        raise InputFileError(f"glossary {path} is larger than {fmt.MAX_GLOSSARY_BYTES // 1_000_000} MB; split it")
-    name = str(path)
-    if suffix in (".yaml", ".yml"):
-        return fmt.read_yaml(fmt.decode_text(data, name), name)
-    if suffix == ".csv":
-        return fmt.read_csv(fmt.decode_text(data, name), name)
-    if suffix == ".tbx":
-        return fmt.read_tbx(data, name)
-    if suffix == ".tsv":
-        lang = fmt.tsv_language_from_name(path)
-        return fmt.read_tsv(fmt.decode_text(data, name), lang, name)
-    raise InputFileError(f"glossary {path}: unknown format {suffix or '(no extension)'}; "
-                         "use .yaml, .csv, .tbx or .<lang>.tsv")
-
-
-def load_glossaries(paths: Iterable[Path | str]) -> Glossary:
-    """Read and merge several glossary files; later files override earlier ones."""
-    return merge_glossaries(load_glossary(p) for p in paths)
 
 
 # --- text helpers shared by matching, review and biasing --------------------

@@ -35,7 +35,8 @@ from typing import Any, Iterable
 
 from captioner.errors import InputFileError
 from captioner.glossary import (
-    STATUSES, Concept, Glossary, GlossaryFileError, Problem, SoundsLike, Translation, compact, fold, is_acronym, tokens,
+    STATUSES, Concept, Glossary, GlossaryFileError, Problem, SoundsLike, Translation, compact, fold, is_acronym,
+    merge_glossaries, tokens,
 )
 
 MAX_GLOSSARY_BYTES = 20_000_000
@@ -849,3 +850,34 @@ def _concept_from_tbx(entry: Any, source_language: str, report: _Report, warning
     return Concept(id=concept_id, term=term, acronym=acronym, expansion=expansion, variants=variants,
                    sounds_like=sounds, keep=keep, definition=definition, definition_source=definition_source,
                    translations=translations, origin=(report.name, line))
+
+
+def load_glossary(path: Path | str) -> Glossary:
+    """Read one glossary file, chosen by its extension; InputFileError names the file and line."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise InputFileError(f"glossary {path} not found; check the path") from None
+    except OSError as exc:
+        raise InputFileError(f"glossary {path} cannot be read ({exc.strerror})") from None
+    if len(data) > MAX_GLOSSARY_BYTES:
+        raise InputFileError(f"glossary {path} is larger than {MAX_GLOSSARY_BYTES // 1_000_000} MB; split it")
+    name = str(path)
+    if suffix in (".yaml", ".yml"):
+        return read_yaml(decode_text(data, name), name)
+    if suffix == ".csv":
+        return read_csv(decode_text(data, name), name)
+    if suffix == ".tbx":
+        return read_tbx(data, name)
+    if suffix == ".tsv":
+        lang = tsv_language_from_name(path)
+        return read_tsv(decode_text(data, name), lang, name)
+    raise InputFileError(f"glossary {path}: unknown format {suffix or '(no extension)'}; "
+                         "use .yaml, .csv, .tbx or .<lang>.tsv")
+
+
+def load_glossaries(paths: Iterable[Path | str]) -> Glossary:
+    """Read and merge several glossary files; later files override earlier ones."""
+    return merge_glossaries(load_glossary(p) for p in paths)

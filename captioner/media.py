@@ -6,10 +6,13 @@ from pathlib import Path
 
 import numpy as np
 
+from .channel_audio import SAMPLE_RATE, decode_channels, decode_mono, failure_reason, stream_seconds
 from .errors import MediaError
 from .model import MediaInfo
 
-SAMPLE_RATE = 16000
+__all__ = ["SAMPLE_RATE", "MEL_FRAMES_PER_SECOND", "MEDIA_EXTENSIONS", "decode", "failure_reason", "file_sha256",
+           "probe", "stream_seconds"]
+
 MEL_FRAMES_PER_SECOND = 100  # Whisper's log-mel features (hop of 160 samples); its encoder halves them
 MEDIA_EXTENSIONS = {
     ".wav", ".flac", ".mp3", ".ogg", ".oga", ".opus", ".m4a", ".aac", ".wma",
@@ -62,23 +65,7 @@ def probe(path: Path) -> MediaInfo:
     return info
 
 
-def stream_seconds(container, stream) -> float:
-    """The audio stream's length as its container states it (0 when it does not)."""
-    if stream.duration is not None and stream.time_base is not None:
-        return float(stream.duration * stream.time_base)
-    if container.duration is not None:
-        return container.duration / 1_000_000
-    return 0.0
-
-
-def failure_reason(exc: Exception) -> str:
-    """The cause without the file name FFmpeg repeats."""
-    return getattr(exc, "strerror", None) or type(exc).__name__
-
-
 def decode(path: Path, split_stereo: bool = False) -> np.ndarray | tuple[np.ndarray, np.ndarray]:
     """Decode to float32 mono (or a left/right pair) at 16 kHz: faster-whisper's numbers
     (`decode_audio`), in less memory (channel_audio.py)."""
-    from .channel_audio import decode_channels, decode_mono
-
     return decode_channels(path) if split_stereo else decode_mono(path)

@@ -28,7 +28,8 @@ from .formats.chapters import write_chapters_txt, write_chapters_vtt
 from .formats.srt import write_srt
 from .formats.text import write_text
 from .formats.vtt import write_vtt
-from .glossary import Glossary, default_glossary_files, load_glossaries, select_bias_terms
+from .glossary import Glossary, default_glossary_files, select_bias_terms
+from .glossary_formats import load_glossaries
 from .lang import normalize as normalize_language
 from .listen_again import ListenOptions, listen_again
 from .lock import recording_lock

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from captioner.cue_labels import shown_lines
-from captioner.formats import timestamp
+from captioner.formats.common import timestamp
 from captioner.model import Cue
 from captioner.rules import RULES, Profile, RuleIssue
 

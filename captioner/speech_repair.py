@@ -23,6 +23,7 @@ import numpy as np
 
 from .media import SAMPLE_RATE
 from .model import Segment, Transcript
+from .whisper_words import join_word_pieces
 
 FRAME = 0.1  # seconds per loudness frame
 ABOVE_FLOOR = 4.0  # sound: RMS at least this many times the noise floor (12 dB)
@@ -219,8 +220,6 @@ def windows(stretches: list[tuple]) -> list[list[tuple]]:
 
 def _decode(audio, clip_start: float, clip_end: float, model, language, beam_size) -> list[Segment]:
     """The clip's segments, word times in the recording's seconds; those that look like no speech dropped."""
-    from .asr import join_word_pieces
-
     clip = audio[int(clip_start * SAMPLE_RATE): int(clip_end * SAMPLE_RATE)]
     pieces, _ = model.transcribe(clip, language=language, beam_size=beam_size, word_timestamps=True,
                                  vad_filter=False, condition_on_previous_text=False)

@@ -156,7 +156,7 @@ def test_transition_phrases_and_pauses_place_items_without_their_words(truth):
 
 
 def test_glossary_expansions_are_used(truth, transcript):
-    from captioner.glossary import load_glossary
+    from captioner.glossary_formats import load_glossary
 
     glossary = load_glossary(ROOT / "glossary" / "counter-terrorism.yaml")
     chapters, _ = align_agenda(transcript, load_agenda(RECORDINGS / "view-to-a-border.agenda.txt"), glossary)
@@ -164,7 +164,7 @@ def test_glossary_expansions_are_used(truth, transcript):
 
 
 def test_expand_terms_links_acronyms_and_expansions():
-    from captioner.glossary import load_glossary
+    from captioner.glossary_formats import load_glossary
     from captioner.agenda_terms import expand_terms
 
     glossary = load_glossary(ROOT / "glossary" / "counter-terrorism.yaml")

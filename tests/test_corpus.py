@@ -12,7 +12,7 @@ import sys
 import pytest
 
 from captioner.asr import AsrOptions, load_model
-from captioner.glossary import load_glossary
+from captioner.glossary_formats import load_glossary
 from captioner.pipeline import RunOptions, run_one
 from synth_fixtures import REPO, make_webinar
 

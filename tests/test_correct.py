@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from captioner.correct import CorrectOptions, correct_transcript, find_terms
-from captioner.glossary import Glossary, load_glossary
+from captioner.glossary import Glossary
+from captioner.glossary_formats import load_glossary
 from captioner.glossary_formats import read_csv
 from captioner.model import Segment, Transcript, Word, transcript_from_json, transcript_to_json
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from captioner.correct import correct_transcript
-from captioner.glossary import load_glossary
+from captioner.glossary_formats import load_glossary
 from captioner.glossary_formats import read_csv
 from captioner.model import Segment, Transcript, Word
 from test_correct import transcript

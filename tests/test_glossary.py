@@ -8,10 +8,9 @@ import pytest
 
 from captioner.errors import InputFileError
 from captioner.glossary import (
-    Concept, Glossary, Translation, compact, default_glossary_files, load_glossaries, load_glossary,
-    select_bias_terms, spoken_variants,
+    Concept, Glossary, Translation, compact, default_glossary_files, select_bias_terms, spoken_variants,
 )
-from captioner.glossary_formats import read_yaml, update_yaml, write_yaml
+from captioner.glossary_formats import load_glossaries, load_glossary, read_yaml, update_yaml, write_yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "data" / "glossary"

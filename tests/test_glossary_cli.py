@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from lxml import etree
 
 from captioner.cli_glossary import glossary_group
-from captioner.glossary import load_glossary
+from captioner.glossary_formats import load_glossary
 from captioner.glossary_formats import read_yaml, write_tsv
 from captioner.model import Segment, Transcript, Word, transcript_to_json
 

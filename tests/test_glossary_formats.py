@@ -7,7 +7,7 @@ import pytest
 from lxml import etree
 
 from captioner.errors import InputFileError
-from captioner.glossary import load_glossary
+from captioner.glossary_formats import load_glossary
 from captioner.glossary_formats import (
     KEEP_NOTE, read_csv, read_tbx, read_tsv, write_csv, write_tbx, write_tsv,
 )

@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 from captioner.asr import DRAFT_MODEL, AsrOptions, load_model, transcribe_audio
-from captioner.glossary import load_glossary
+from captioner.glossary_formats import load_glossary
 from captioner.glossary_formats import read_csv
 from captioner.correct import CorrectOptions, FormIndex
 from captioner.listen_again import (AcousticScorer, ListenOptions, find_checks, listen_again, margin,

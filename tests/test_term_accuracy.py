@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from captioner.glossary import load_glossaries
+from captioner.glossary_formats import load_glossaries
 from captioner.glossary_formats import read_csv
 from conftest import SAMPLE, SAMPLE_TRUTH, real
 from synth_fixtures import WEBINARS_DIR, make_webinar, webinar_names

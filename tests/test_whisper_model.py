@@ -6,7 +6,7 @@ from faster_whisper.audio import pad_or_trim
 
 from captioner import whisper_model
 from captioner.asr import DRAFT_MODEL, AsrOptions, load_model, transcribe_audio
-from captioner.glossary import load_glossaries
+from captioner.glossary_formats import load_glossaries
 from captioner.media import SAMPLE_RATE, decode
 from captioner.pipeline import bias_options
 from conftest import JFK_TEXT, ROOT, real

@@ -8,18 +8,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from captioner.errors import InputFileError
+from captioner.formats.common import RLM, timestamp
+from captioner.formats.srt import read_srt
+from captioner.formats.vtt import read_vtt
 from captioner.model import Cue
 
-RLM = "\u200f"  # right-to-left mark, put at the start of lines in RTL languages
+__all__ = ["RLM", "timestamp", "decode_caption_bytes", "caption_format", "read_captions"]
 
-
-def timestamp(seconds: float, decimal: str = ".") -> str:
-    """HH:MM:SS.mmm (SRT uses decimal=',')."""
-    ms = max(0, round(seconds * 1000))
-    h, rest = divmod(ms, 3_600_000)
-    m, rest = divmod(rest, 60_000)
-    s, ms = divmod(rest, 1000)
-    return f"{h:02d}:{m:02d}:{s:02d}{decimal}{ms:03d}"
 
 
 def decode_caption_bytes(data: bytes) -> str:
@@ -44,9 +39,6 @@ def caption_format(path: Path, text: str) -> str:
 
 def read_captions(path: Path) -> list[Cue]:
     """Cues of an SRT or WebVTT file; InputFileError when it cannot be read as either."""
-    from captioner.formats.srt import read_srt
-    from captioner.formats.vtt import read_vtt
-
     path = Path(path)
     try:
         data = path.read_bytes()

@@ -16,7 +16,7 @@ import pysrt
 
 from captioner.errors import InputFileError
 from captioner.cue_labels import shown_lines
-from captioner.formats import RLM
+from captioner.formats.common import RLM
 from captioner.model import Cue
 from captioner.lang import is_rtl
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from captioner.cue_labels import CHEVRONS, DEFAULT_LABEL_STYLE, LABEL_STYLES, line_speakers
 from captioner.errors import CaptionerError
-from captioner.formats import timestamp
+from captioner.formats.common import timestamp
 from captioner.model import Cue, Transcript, Word
 from captioner.lang import is_unspaced
 

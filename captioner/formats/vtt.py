@@ -19,7 +19,7 @@ import re
 
 from captioner.cue_labels import line_speakers, shown_lines, split_label
 from captioner.errors import InputFileError
-from captioner.formats import RLM, timestamp
+from captioner.formats.common import RLM, timestamp
 from captioner.model import Cue
 from captioner.lang import is_rtl
 
