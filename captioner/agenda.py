@@ -76,10 +76,14 @@ def load_agenda(path: Path) -> Agenda:
     """Read a YAML or plain-text agenda; InputFileError names the file and line when it is malformed."""
     path = Path(path)
     text = _read_text(path)
-    if path.suffix.lower() in (".yaml", ".yml"):
-        agenda = parse_yaml_agenda(text, path.name)
-    else:
-        agenda = parse_text_agenda(text, path.name)
+    try:
+        if path.suffix.lower() in (".yaml", ".yml"):
+            agenda = parse_yaml_agenda(text, path.name)
+        else:
+            agenda = parse_text_agenda(text, path.name)
+    except RecursionError:  # the YAML reader and the item tree are read depth first
+        raise InputFileError(f"{path.name}: items are nested too deeply; an agenda has a few levels "
+                             "(sessions, talks) at most") from None
     if not agenda.items:
         raise InputFileError(f"{path.name}: the agenda has no items; list at least one agenda item")
     return agenda

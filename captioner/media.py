@@ -33,10 +33,14 @@ def probe(path: Path) -> MediaInfo:
     import av
 
     path = Path(path)
+    if path.is_symlink() and not path.exists():
+        raise MediaError(f"{path}: a link to nothing (or to itself); give the media file it should point to")
     if not path.exists():
         raise MediaError(f"{path}: no such file")
     if path.is_dir():
         raise MediaError(f"{path}: is a folder, not a media file")
+    if not path.is_file():
+        raise MediaError(f"{path}: not a regular file (a pipe or a device); save the recording to a file first")
     if path.stat().st_size == 0:
         raise MediaError(f"{path}: the file is empty (0 bytes)")
     try:

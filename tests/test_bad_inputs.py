@@ -3,6 +3,7 @@ and nothing is ever written outside the output folder."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -77,6 +78,17 @@ def setup_case(case: str, folder: Path) -> tuple[Path, list[str]]:
     elif case == "glossary with tag":
         (folder / "g.yaml").write_text("concepts:\n  - !!python/name:os.system\n")
         return media, ["--glossary", str(folder / "g.yaml")]
+    elif case == "agenda nested 200 deep":  # was "internal error RecursionError"
+        lines = ["items:"]
+        for depth in range(200):
+            lines += ["  " * (2 * depth + 1) + f"- title: Item {depth}", "  " * (2 * depth + 2) + "items:"]
+        (folder / "talk.agenda.yaml").write_text("\n".join(lines + ["  " * 401 + "- title: leaf"]) + "\n")
+    elif case == "a named pipe":  # was "the file is empty (0 bytes)"
+        os.mkfifo(folder / "live.mp3")
+        return folder / "live.mp3", []
+    elif case == "a link to itself":  # was "no such file"
+        os.symlink(folder / "loop.mp3", folder / "loop.mp3")
+        return folder / "loop.mp3", []
     elif case == "unknown language code":
         return media, ["--languages", "xx"]
     elif case == "malformed language code":
@@ -105,6 +117,9 @@ CASES = {
     "malformed glossary": (1, "g.yaml"),
     "glossary alias bomb": (1, "g.yaml"),
     "glossary with tag": (1, "g.yaml"),
+    "agenda nested 200 deep": (1, "nested too deeply"),
+    "a named pipe": (1, "not a regular file"),
+    "a link to itself": (1, "a link to nothing"),
     "unknown language code": (1, "xx"),
     "malformed language code": (2, "e$"),
     "name with spaces and unicode": (0, None),
