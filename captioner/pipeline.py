@@ -31,6 +31,7 @@ from .formats.vtt import write_vtt
 from .glossary import Glossary, default_glossary_files, select_bias_terms
 from .glossary_formats import load_glossaries
 from .lang import normalize as normalize_language
+from .lang import primary as primary_language
 from .listen_again import ListenOptions, listen_again
 from .lock import recording_lock
 from .model import Chapter, CueTrack, Transcript, from_dict, to_dict, transcript_to_json
@@ -362,6 +363,9 @@ def run_one(media_path: Path, options: RunOptions, reporter: Reporter | None = N
         tracks = {source.language: source}
         translations = translate_all(stages, folder, stem, source, options, glossary, boundaries, key,
                                      tracks, errors, engines)
+        for lang, entry in translations.items():
+            if "skipped" in entry:
+                reporter.info(f"{lang}: {entry['skipped']}")
         report = build_report(stem, transcript, tracks, profile, issues, stages.timings, options)
         report["title"] = agenda.title if agenda is not None and agenda.title else stem
         report["agenda_warnings"] = agenda_warnings
@@ -403,6 +407,10 @@ def translate_all(stages: Stages, folder: Path, stem: str, source: CueTrack, opt
     chooser = engines or EngineChooser()
     reports: dict[str, dict] = {}
     for lang in options.languages:
+        if primary_language(lang) == primary_language(source.language):
+            reports[lang] = {"skipped": f"not translated: the recording is in this language, and its captions "
+                                        f"are {stem}.{source.language}.srt and .vtt"}
+            continue
         try:
             engine = chooser.choose(source.language, lang, options.engine)
             reviewed = load_reviewed(folder, lang)

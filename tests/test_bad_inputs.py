@@ -91,6 +91,8 @@ def setup_case(case: str, folder: Path) -> tuple[Path, list[str]]:
         return folder / "loop.mp3", []
     elif case == "unknown language code":
         return media, ["--languages", "xx"]
+    elif case == "the spoken language as a target":  # was an error: cannot translate en into en
+        return media, ["--languages", "EN,es"]
     elif case == "malformed language code":
         return media, ["--languages", "es,e$"]
     elif case == "name with spaces and unicode":
@@ -121,6 +123,7 @@ CASES = {
     "a named pipe": (1, "not a regular file"),
     "a link to itself": (1, "a link to nothing"),
     "unknown language code": (1, "xx"),
+    "the spoken language as a target": (0, None),
     "malformed language code": (2, "e$"),
     "name with spaces and unicode": (0, None),
     "name with ../": (0, None),
@@ -166,5 +169,8 @@ def test_bad_input(case, tmp_path, monkeypatch):
             # clipping destroys part of the signal: still a transcript, and a warning saying why it suffers
             assert wer(JFK_TEXT, " ".join(c.text for c in read_vtt(vtt))) <= 0.5
             assert "clipped" in result.stderr
+        if case == "the spoken language as a target":
+            assert report["translations"]["en"]["skipped"].startswith("not translated: the recording is in this")
+            assert report["errors"] == [] and (folder / f"{stem}.es.vtt").exists()
         if case == "truncated audio":
             assert report["duration"] > 20 and vtt.count("-->") >= 5
