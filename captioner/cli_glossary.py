@@ -174,7 +174,9 @@ def review_command(lang: str, transcripts_dir: str, contexts: int, as_json: bool
 @click.option("--format", "fmt", required=True, type=click.Choice(["tbx", "csv", "tsv", "yaml"]),
               help="tbx (TBX-Basic, ISO 30042), csv (term, aliases, definition, languages), "
                    "tsv (source, target, comment; one language), yaml.")
-@click.option("--lang", "langs", help="Languages, comma separated (default: all in the glossary; tsv: exactly one).")
+@click.option("--languages", "--lang", "langs",
+              help="Languages, comma separated, as `run --languages` takes them (default: all in the glossary; "
+                   "tsv: exactly one).")
 @click.option("--unapproved", is_flag=True, help="Only concepts without an approved translation in these languages.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write here instead of standard output.")
 @glossary_option
@@ -224,7 +226,8 @@ def _read_import(path: Path, lang: str | None) -> Glossary:
 @click.option("--into", type=click.Path(dir_okay=False),
               help="YAML glossary to update (default: the file each concept comes from).")
 @click.option("--reviewer", help="Who reviewed the translations (default: the reviewer named in FILE).")
-@click.option("--lang", "langs", help="Only these languages, comma separated (a .tsv file: its language).")
+@click.option("--languages", "--lang", "langs",
+              help="Only these languages, comma separated, as `run --languages` takes them (a .tsv file: its language).")
 @click.option("--force", is_flag=True, help="Overwrite approved translations that differ.")
 @click.option("--dry-run", is_flag=True, help="Report what would change; write nothing.")
 @glossary_option

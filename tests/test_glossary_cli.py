@@ -238,3 +238,13 @@ def test_a_listing_into_a_closed_pipe_ends_quietly():
     finally:
         os.close(write)
     assert done.stderr == "" and done.returncode == 1
+
+
+def test_languages_is_the_same_flag_as_run_takes():
+    # `run --languages es,fr` and `glossary export --lang es,fr` named the same thing twice
+    ct = str(Path(__file__).resolve().parents[1] / "glossary" / "counter-terrorism.yaml")
+    runner = CliRunner()
+    long = runner.invoke(glossary_group, ["export", "--format", "csv", "--languages", "es,fr", "-g", ct])
+    short = runner.invoke(glossary_group, ["export", "--format", "csv", "--lang", "es,fr", "-g", ct])
+    assert long.exit_code == 0 and long.output == short.output
+    assert long.output.splitlines()[0] == "term,aliases,definition,es,fr"
