@@ -1,6 +1,7 @@
 """`captioner languages` (translation engines and pairs) and `captioner review` (XLIFF loop)."""
 from __future__ import annotations
 
+import json
 import zipfile
 from pathlib import Path
 
@@ -31,7 +32,8 @@ def languages() -> None:
 
 
 @languages.command("list")
-def list_pairs() -> None:
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (a list of engine, source, target, detail).")
+def list_pairs(as_json: bool) -> None:
     """Show every installed translation pair and the engine that has it."""
     rows = []
     for pkg in installed_packages():
@@ -40,6 +42,10 @@ def list_pairs() -> None:
     apertium = ApertiumEngine()
     for (src, tgt), mode in sorted(apertium.modes().items()):
         rows.append(("apertium", f"{src}->{tgt}", f"mode {mode}"))
+    if as_json:
+        click.echo(json.dumps([{"engine": engine, "source": pair.split("->")[0], "target": pair.split("->")[1],
+                                "detail": detail} for engine, pair, detail in rows], indent=1))
+        return
     if not rows:
         click.echo("no translation pairs installed; run `captioner languages install es` "
                    "(or --from-file X.argosmodel), or `apt-get install apertium-eng-spa`")

@@ -2,6 +2,7 @@
 and translates through the real argostranslate + CTranslate2 code with the network blocked."""
 from __future__ import annotations
 
+import json
 import socket
 
 import pytest
@@ -64,6 +65,8 @@ def test_install_from_file_then_translate_offline(tiny_model, argos_home, no_net
 
     listing = runner.invoke(languages, ["list"])
     assert listing.exit_code == 0 and "argos" in listing.output and "en->es" in listing.output
+    as_json = json.loads(runner.invoke(languages, ["list", "--json"]).output)
+    assert {"engine": "argos", "source": "en", "target": "es", "detail": "translate-en_es-tiny 0.0.1"} in as_json
 
     engine = ArgosEngine()
     assert ("en", "es") in engine.pairs()
