@@ -130,6 +130,25 @@ CASES = {
 }
 
 
+def test_outputs_are_not_written_through_a_link(tmp_path):
+    # with OUT/<stem> a link, every output and the cache landed where it pointed, outside OUT
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    media = jfk_copy(tmp_path)
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / media.stem).symlink_to(elsewhere, target_is_directory=True)
+    result = CliRunner().invoke(main, ["run", str(media), "--out", str(out), "--quiet", "--glossary", str(GLOSSARY)])
+    assert result.exit_code == 1 and "is a link" in result.stderr, result.output
+    assert list(elsewhere.iterdir()) == []
+    (out / media.stem).unlink()
+    (out / media.stem).mkdir()
+    (out / media.stem / ".lock").symlink_to(elsewhere / "lock")
+    result = CliRunner().invoke(main, ["run", str(media), "--out", str(out), "--quiet", "--glossary", str(GLOSSARY)])
+    assert result.exit_code == 1 and ".lock is a link" in result.stderr, result.output
+    assert list(elsewhere.iterdir()) == [] and sorted(p.name for p in (out / media.stem).iterdir()) == [".lock"]
+
+
 def snapshot(folder: Path, skip: Path) -> set[str]:
     return {str(p.relative_to(folder)) for p in folder.rglob("*") if skip not in p.parents and p != skip}
 
