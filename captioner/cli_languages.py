@@ -7,13 +7,17 @@ from pathlib import Path
 
 import click
 
+from .cli_replay import rebuild
+from .cue_labels import DEFAULT_LABEL_STYLE
 from .errors import CaptionerError, ModelError
 from .fileio import write_bytes_atomic, write_text_atomic
 from .formats.srt import write_srt
+from .formats.text import write_text
 from .formats.vtt import write_vtt
+from .lang import primary
+from .model import load_transcript
 from .translate.apertium import ApertiumEngine
 from .translate.argos import argos_package_module, installed_packages
-from .lang import primary
 from .translate.review import units_path
 
 OFFLINE_HINT = ("download the .argosmodel file on a machine with internet and run "
@@ -163,6 +167,24 @@ def export(lang: str, stems: tuple[str, ...], out_dir: Path) -> None:
         click.echo(str(path))
 
 
+def _rebuild_language(folder: Path, stem: str, lang: str, cues) -> list[Path]:
+    """Every published file of one language from its cues: .srt, .vtt and the .txt transcript
+    (`review import` rewrote the first two and left the .txt with the machine translation)."""
+    transcript = load_transcript(folder / "transcript.json")
+    try:
+        report = json.loads((folder / "report.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        report = {}
+    labels = ((report.get("qc") or {}).get(lang) or {}).get("profile", {}).get("speaker_labels", DEFAULT_LABEL_STYLE)
+    outputs = {"srt": write_srt(cues, language=lang), "vtt": write_vtt(cues, language=lang),
+               "txt": write_text(transcript, cues, language=lang, label_style=labels)}
+    paths = []
+    for suffix, text in outputs.items():
+        paths.append(folder / f"{stem}.{lang}.{suffix}")
+        write_text_atomic(paths[-1], text)
+    return paths
+
+
 @review.command("import")
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option("--out", "out_dir", default="transcripts", show_default=True, type=click.Path(path_type=Path),
@@ -180,11 +202,16 @@ def import_(file: Path, out_dir: Path, reviewer: str | None) -> None:
         raise CaptionerError(f"{file} cannot be read ({exc.strerror})") from None
     result = import_review(data, out_dir, name=str(file), reviewer=reviewer)
     folder = out_dir / result.stem
-    for suffix, text in (("srt", write_srt(result.track.cues, language=result.language)),
-                         ("vtt", write_vtt(result.track.cues, language=result.language))):
-        path = folder / f"{result.stem}.{result.language}.{suffix}"
-        write_text_atomic(path, text)
+    if not (folder / "transcript.json").is_file():
+        raise CaptionerError(f"{folder / 'transcript.json'} not found: the reviewed texts are stored, but the "
+                             f"subtitles are rebuilt from a `captioner run` output folder; run it, then import again")
+    for path in _rebuild_language(folder, result.stem, result.language, result.track.cues):
         click.echo(str(path))
+    try:
+        click.echo(str(rebuild(out_dir, result.stem)))  # the page lists the language's files
+    except CaptionerError as exc:
+        click.echo(f"warning: the replay page was not rebuilt ({exc}); run `captioner replay {result.stem}`",
+                   err=True)
     click.echo(f"{len(result.changed)} unit(s) changed" + (f": {', '.join(result.changed)}" if result.changed else ""))
     if result.confirmed:
         click.echo(f"{len(result.confirmed)} unit(s) confirmed unchanged: {', '.join(result.confirmed)}")

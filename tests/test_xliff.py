@@ -10,6 +10,7 @@ from lxml import etree
 from captioner.cli_languages import review
 from captioner.errors import InputFileError
 from captioner.formats.srt import read_srt
+from captioner.formats.vtt import read_vtt
 from captioner.formats.xliff import MDA_NS, XLIFF_NS, read_xliff
 from captioner.translate.apertium import ApertiumEngine
 from captioner.translate.review import load_reviewed, store_units
@@ -104,26 +105,34 @@ def test_review_round_trip_changes_exactly_the_edited_cues(recording, translated
     assert import_review(etree.tostring(root), tmp_path / "out").changed == []
 
 
-def test_review_cli_exports_and_imports(recording, tmp_path):
+def test_review_cli_exports_and_imports(sample_out, tmp_path):
+    # a real run's folder (English and Spanish); the import rebuilds every Spanish file and the page:
+    # it rewrote the .srt and .vtt only, leaving es.txt and index.html with the machine translation
     runner = CliRunner()
-    out = str(tmp_path / "out")
-    exported = runner.invoke(review, ["export", "--lang", "es", "--out", out])
+    out = tmp_path / "out"
+    recording = out / sample_out.stem
+    shutil.copytree(sample_out.folder, recording)
+    exported = runner.invoke(review, ["export", "--lang", "es", "--out", str(out)])
     assert exported.exit_code == 0, (exported.output, exported.exception)
     xlf = recording / "review" / "view-to-a-border.es.xlf"
     assert exported.output.strip() == str(xlf) and xlf.exists()
 
     document = read_xliff(xlf.read_bytes())
+    reviewed = "Buenas tardes y bienvenidos a todos."
     text = xlf.read_text(encoding="utf-8").replace(
-        f"<target>{document.units[0].target}</target>", "<target>Buenas tardes y bienvenidos.</target>", 1)
+        f"<target>{document.units[0].target}</target>", f"<target>{reviewed}</target>", 1)
     xlf.write_text(text, encoding="utf-8")
-    imported = runner.invoke(review, ["import", str(xlf), "--out", out])
+    imported = runner.invoke(review, ["import", str(xlf), "--out", str(out)])
     assert imported.exit_code == 0, (imported.output, imported.exception)
     assert "1 unit(s) changed: u1" in imported.output
     cues = read_srt((recording / "view-to-a-border.es.srt").read_text(encoding="utf-8"))
-    assert cues and "Buenas tardes y bienvenidos." in " ".join(c.text for c in cues)
-    assert (recording / "view-to-a-border.es.vtt").exists()
+    assert cues and reviewed in " ".join(c.text for c in cues)
+    vtt = read_vtt((recording / "view-to-a-border.es.vtt").read_text(encoding="utf-8"))
+    assert reviewed in " ".join(c.text for c in vtt)
+    txt = " ".join((recording / "view-to-a-border.es.txt").read_text(encoding="utf-8").split())
+    assert reviewed in txt and " ".join(document.units[0].target.split()) not in txt
 
-    missing = runner.invoke(review, ["export", "--lang", "fr", "--out", out])
+    missing = runner.invoke(review, ["export", "--lang", "fr", "--out", str(out)])
     assert missing.exit_code != 0 and "no recording" in str(missing.exception)
 
 
