@@ -267,6 +267,22 @@ def test_video_gets_a_video_element_and_no_agenda_means_no_chapters(tmp_path):
     assert doc.find(".//title").text.startswith("clip")
 
 
+def test_a_copied_recording_stays_the_pages_recording(tmp_path):
+    # `--copy-media` did not stick: the next build linked the page back to ../../clip.wav
+    media = rs.tone_wav(tmp_path / "clip.wav", seconds=1.0)
+    transcript = small_transcript(media, has_video=False, chapters=False)
+    track = rs.caption_track(transcript)
+    folder = tmp_path / "out" / "clip"
+    rs.write_caption_files(folder, "clip", transcript, {"en": track})
+    build_replay(folder, "clip", transcript, {"en": track}, media, copy_media=True)
+    again = parse(build_replay(folder, "clip", transcript, {"en": track}, media, copy_media=False))
+    assert again.find(".//audio").get("src") == "clip.wav"
+    other = tmp_path / "out" / "other"
+    rs.write_caption_files(other, "clip", transcript, {"en": track})
+    linked = parse(build_replay(other, "clip", transcript, {"en": track}, media, copy_media=False))
+    assert linked.find(".//audio").get("src") == "../../clip.wav" and not (other / "clip.wav").exists()
+
+
 def test_missing_media_is_a_clear_error(tmp_path):
     transcript = small_transcript(tmp_path / "gone.wav", has_video=False, chapters=False)
     with pytest.raises(CaptionerError, match="recording not found"):

@@ -37,12 +37,14 @@ def _copy_atomic(source: Path, target: Path) -> None:
 
 
 def media_reference(folder: Path, media_path: Path, copy_media: bool) -> str:
-    """The media's URL relative to the page, copying it beside the page when asked."""
+    """The media's URL relative to the page, copying it beside the page when asked, or when an
+    earlier build copied it there (--copy-media sticks: a rerun without it kept linking back to
+    the recording's own folder, breaking a folder published on its own)."""
     media_path = Path(media_path)
     if not media_path.is_file():
         raise CaptionerError(f"{media_path}: recording not found; the replay page needs it beside or "
                              "above its folder (or rebuild with --copy-media from where it is)")
-    if copy_media:
+    if copy_media or (folder / media_path.name).is_file():
         target = folder / media_path.name
         if target.resolve() != media_path.resolve():
             _copy_atomic(media_path, target)
