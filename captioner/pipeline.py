@@ -373,6 +373,7 @@ def run_one(media_path: Path, options: RunOptions, reporter: Reporter | None = N
         report["errors"] = errors
         report["caption_check"] = caption_check
         files = write_outputs(folder, stem, transcript, tracks, report, profile.speaker_labels)
+        store_translation_units(folder, stem, translations)
         write_text_atomic(folder / "report.json", json.dumps(report, ensure_ascii=False, indent=1))
         if options.replay:
             files += build_page(folder, stem, transcript, tracks, media_path, glossary, report, options)
@@ -402,7 +403,7 @@ def translate_all(stages: Stages, folder: Path, stem: str, source: CueTrack, opt
     """Each target language in turn; one that fails is reported and the others still come out."""
     if not options.languages:
         return {}
-    from .translate import EngineChooser, load_reviewed, store_units, translate_track
+    from .translate import EngineChooser, load_reviewed, translate_track
 
     chooser = engines or EngineChooser()
     reports: dict[str, dict] = {}
@@ -423,10 +424,8 @@ def translate_all(stages: Stages, folder: Path, stem: str, source: CueTrack, opt
             }
 
             def compute(engine=engine, reviewed=reviewed, profile=profile, lang=lang):
-                track, rep = translate_track(source, lang, engine, glossary, boundaries,
-                                             profile=profile, reviewed=reviewed)
-                store_units(folder, stem, rep)
-                return track, rep
+                return translate_track(source, lang, engine, glossary, boundaries, profile=profile,
+                                       reviewed=reviewed)
 
             (track, rep), _ = stages.cached(
                 f"translate-{lang}", key_parts, compute,
@@ -439,6 +438,18 @@ def translate_all(stages: Stages, folder: Path, stem: str, source: CueTrack, opt
         tracks[lang] = track
         reports[lang] = rep
     return reports
+
+
+def store_translation_units(folder: Path, stem: str, translations: dict) -> None:
+    """Each language's units (review/<lang>.units.json, what `review export` offers), saved only
+    once that language's files are published: saved as it was translated, a run that failed later
+    left units that did not match the published subtitles. A report read from an older cache has
+    none, and the file already there stays."""
+    from .translate import store_units
+
+    for rep in translations.values():
+        if "units" in rep:
+            store_units(folder, stem, rep)
 
 
 def build_report(stem, transcript: Transcript, tracks, profile, issues, timings, options: RunOptions) -> dict:

@@ -128,3 +128,29 @@ def test_project_glossary_renderings_come_through_on_the_sample():
         for occ in find_occurrences(unit["source"], rules):
             assert occ.target.casefold() in unit["text"].casefold(), (unit["source"], occ.target)
     assert check_cues(track.cues, profile_for_language("es")).ok
+
+
+def test_a_run_that_fails_before_publishing_leaves_the_review_units_as_they_were(tmp_path, monkeypatch):
+    # review/es.units.json (what `review export` offers) was saved as soon as Spanish was translated,
+    # so a run that failed later left units that matched none of the published subtitles
+    from captioner import pipeline
+    from captioner.asr import AsrOptions
+    from conftest import real
+
+    media = tmp_path / "jfk.flac"
+    shutil.copy(real("jfk.flac"), media)
+    options = pipeline.RunOptions(out_dir=tmp_path / "out", asr=AsrOptions(model="tiny.en"), languages=["es"],
+                                  glossary_paths=[], replay=False, speakers="off", engine="apertium")
+    units = tmp_path / "out" / "jfk" / "review" / "es.units.json"
+
+    def disk_full(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(pipeline, "write_outputs", disk_full)
+        with pytest.raises(OSError):
+            pipeline.run_one(media, options)
+    assert not units.exists()
+    result = pipeline.run_one(media, options)
+    assert units.exists() and (result.folder / "jfk.es.srt").exists()
+    assert "units" not in result.report["translations"]["es"]  # moved out of report.json
