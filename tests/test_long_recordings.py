@@ -30,9 +30,12 @@ def test_parts_are_cut_in_the_pauses_and_keep_the_recordings_times(monkeypatch):
     starts = [w.start for w in transcript.words]
     assert starts == sorted(starts)
     n = len(whole.words)
-    for k in (1, 2):  # each copy's words at its own time, within 0.3 s of the first's plus the offset
+    for k in (1, 2):  # each copy's words at its own time: the first's plus the offset
         copied = transcript.words[k * n:(k + 1) * n]
-        assert all(abs(c.start - (w.start + k * copy)) <= 0.3 for c, w in zip(copied, whole.words))
+        errors = sorted(abs(c.start - (w.start + k * copy)) for c, w in zip(copied, whole.words))
+        # a short word after a pause may start anywhere in it ("so, ... my": 0.32 s apart with
+        # CTranslate2's AVX2 kernels on an AMD EPYC); a part put at the wrong time is seconds off
+        assert errors[len(errors) // 2] <= 0.05 and errors[-1] <= 0.5, errors
 
 
 def test_a_recording_under_one_and_a_half_parts_is_recognised_whole():
