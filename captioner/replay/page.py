@@ -70,8 +70,8 @@ def _cue_rows(cues: list[Cue]) -> list[list[Any]]:
 
 
 def page_data(languages: list[Language], chapters_file: str | None, chapters: list, stem: str) -> dict:
-    tracks = [{"lang": lang.tag, "kind": lang.kind, "label": lang.name, "cues": _cue_rows(lang.cues)}
-              for lang in languages]
+    tracks = [{"lang": lang.tag, "dir": direction(lang.tag), "kind": lang.kind, "label": lang.name,
+               "cues": _cue_rows(lang.cues)} for lang in languages]
     if chapters_file:
         rows = []
         for i, chapter in enumerate(chapters):  # as in the chapters file: each ends where the next starts

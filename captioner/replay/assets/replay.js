@@ -78,8 +78,9 @@
   // ---- caption language ----------------------------------------------------
   var captionLang = captionSelect ? captionSelect.value : '';
 
-  function languageDirection(lang) {
-    return /^(ar|arc|ckb|dv|fa|he|ps|sd|ug|ur|yi)(-|$)/i.test(lang) ? 'rtl' : 'ltr';
+  function languageDirection(lang) {  // from captioner/lang.py, through the page's data
+    var spec = data.tracks.filter(function (t) { return t.lang === lang && t.kind !== 'chapters'; })[0];
+    return spec && spec.dir ? spec.dir : 'ltr';
   }
 
   function setCaptionLanguage(lang) {
