@@ -19,10 +19,8 @@ from .cli_languages import review as review_group
 from .cli_replay import replay as replay_command
 from .errors import CaptionerError
 from .glossary import default_glossary_files
-from .lang import is_tag, normalize
+from .lang import LanguageCodeError, normalize
 from .pipeline import BIAS_MODES
-
-
 
 # Failures of the machine, not of captioner: what the producer can do about each.
 _MACHINE_ERRORS = {
@@ -175,11 +173,15 @@ def transcribe(media_files, model, language, beam_size, out_dir, quiet):
 def split_languages(value: str | None) -> list[str]:
     if not value:
         return []
-    codes = [c.strip() for c in value.split(",") if c.strip()]
-    bad = [c for c in codes if not is_tag(c)]
+    codes, bad = [], []
+    for code in (c.strip() for c in value.split(",") if c.strip()):
+        try:
+            codes.append(normalize(code))
+        except LanguageCodeError:
+            bad.append(code)
     if bad:
         raise click.BadParameter(f"not a BCP 47 language code: {', '.join(bad)} (use codes like es, fr, ar, pt-BR)")
-    return list(dict.fromkeys(normalize(c) for c in codes))  # "es, ES" is one language
+    return list(dict.fromkeys(codes))  # "es, ES" is one language
 
 
 def pipeline_options(command):

@@ -11,14 +11,13 @@ from captioner.cue_labels import LABEL_STYLES
 from captioner.errors import CaptionerError, InputFileError
 from captioner.fileio import write_text_atomic
 from captioner.formats import read_captions
-from captioner.lang import is_tag, normalize
 from captioner.formats.srt import write_srt
 from captioner.formats.text import write_text
 from captioner.formats.vtt import write_vtt
+from captioner.lang import LanguageCodeError, normalize
 from captioner.model import Transcript, load_transcript
 from captioner.qc import check_chapters, check_cues, format_report
 from captioner.rules import PROFILES, Profile, get_profile
-
 
 
 def rule_options(command):
@@ -81,8 +80,11 @@ def is_chapter_track(path: Path) -> bool:
 def language_from_name(path: Path) -> str | None:
     """'talk.es.srt' -> 'es'; None when the name carries no language tag."""
     parts = Path(path).name.split(".")
-    if len(parts) >= 3 and is_tag(parts[-2]):
-        return normalize(parts[-2])
+    if len(parts) >= 3:
+        try:
+            return normalize(parts[-2])
+        except LanguageCodeError:
+            pass
     return None
 
 

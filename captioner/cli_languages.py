@@ -10,10 +10,7 @@ import click
 from .cli_replay import rebuild
 from .cue_labels import DEFAULT_LABEL_STYLE
 from .errors import CaptionerError, ModelError
-from .fileio import write_bytes_atomic, write_text_atomic
-from .formats.srt import write_srt
-from .formats.text import write_text
-from .formats.vtt import write_vtt
+from .fileio import write_bytes_atomic
 from .lang import primary
 from .model import load_transcript
 from .translate.apertium import ApertiumEngine
@@ -168,21 +165,16 @@ def export(lang: str, stems: tuple[str, ...], out_dir: Path) -> None:
 
 
 def _rebuild_language(folder: Path, stem: str, lang: str, cues) -> list[Path]:
-    """Every published file of one language from its cues: .srt, .vtt and the .txt transcript
-    (`review import` rewrote the first two and left the .txt with the machine translation)."""
-    transcript = load_transcript(folder / "transcript.json")
+    """Every published file of one language, as a run writes them (`review import` rewrote the
+    .srt and .vtt and left the .txt with the machine translation), with the run's speaker labels."""
+    from .pipeline import write_language_files
+
     try:
         report = json.loads((folder / "report.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         report = {}
     labels = ((report.get("qc") or {}).get(lang) or {}).get("profile", {}).get("speaker_labels", DEFAULT_LABEL_STYLE)
-    outputs = {"srt": write_srt(cues, language=lang), "vtt": write_vtt(cues, language=lang),
-               "txt": write_text(transcript, cues, language=lang, label_style=labels)}
-    paths = []
-    for suffix, text in outputs.items():
-        paths.append(folder / f"{stem}.{lang}.{suffix}")
-        write_text_atomic(paths[-1], text)
-    return paths
+    return write_language_files(folder, stem, load_transcript(folder / "transcript.json"), lang, cues, labels)
 
 
 @review.command("import")

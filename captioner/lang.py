@@ -35,15 +35,6 @@ def normalize(tag: str) -> str:
     raise LanguageCodeError(f"not a BCP 47 language code: {tag}")
 
 
-def is_tag(text: str) -> bool:
-    """Is `text` a valid language tag (as a file name's `.es.` part is)?"""
-    try:
-        normalize(text)
-    except LanguageCodeError:
-        return False
-    return True
-
-
 def primary(tag: str | None) -> str:
     """'zh-Hant-TW' -> 'zh'; None -> ''."""
     return (tag or "").replace("_", "-").split("-")[0].strip().lower()

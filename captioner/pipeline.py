@@ -500,15 +500,24 @@ def write_outputs(folder: Path, stem: str, transcript: Transcript, tracks: dict[
     put("transcript.json", transcript_to_json(transcript))
     put("corrections.json", json.dumps([to_dict(c) for c in transcript.corrections], ensure_ascii=False, indent=1))
     for lang, track in tracks.items():
-        put(f"{stem}.{lang}.srt", write_srt(track.cues, language=lang))
-        put(f"{stem}.{lang}.vtt", write_vtt(track.cues, language=lang))
-        put(f"{stem}.{lang}.txt", write_text(transcript, track.cues, language=lang, label_style=label_style))
+        written += write_language_files(folder, stem, transcript, lang, track.cues, label_style)
     if transcript.chapters:
         put(f"{stem}.chapters.vtt", write_chapters_vtt(transcript.chapters))
         text, warnings = write_chapters_txt(transcript.chapters, transcript.duration)
         report.setdefault("agenda_warnings", []).extend(warnings)
         put("chapters.txt", text)
     return written
+
+
+def write_language_files(folder: Path, stem: str, transcript: Transcript, lang: str, cues, label_style: str) -> list[Path]:
+    """Every published file of one language from its cues: <stem>.<lang>.srt, .vtt and the .txt transcript."""
+    outputs = {"srt": write_srt(cues, language=lang), "vtt": write_vtt(cues, language=lang),
+               "txt": write_text(transcript, cues, language=lang, label_style=label_style)}
+    paths = []
+    for suffix, text in outputs.items():
+        paths.append(folder / f"{stem}.{lang}.{suffix}")
+        write_text_atomic(paths[-1], text)
+    return paths
 
 
 def build_page(folder, stem, transcript, tracks, media_path, glossary, report, options) -> list[Path]:

@@ -16,7 +16,6 @@ from captioner.model import Cue
 __all__ = ["RLM", "timestamp", "decode_caption_bytes", "caption_format", "read_captions"]
 
 
-
 def decode_caption_bytes(data: bytes) -> str:
     """Text of a caption file: UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1252."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):

@@ -64,7 +64,7 @@ _TIMING = re.compile(r"^\d{1,2}:\d{1,2}:\d{1,2}[,.]\d{1,3}\s*-->\s*\d{1,2}:\d{1,
 def malformed_block(text: str) -> str | None:
     """The first block of an SRT text whose timing line cannot be read, as 'line N: ...'; None if none.
     pysrt drops such a block and its words without a word."""
-    number, start = 0, None
+    start = None
     lines = text.split("\n") + [""]
     for number, line in enumerate(lines, start=1):
         if line.strip() and start is None:
