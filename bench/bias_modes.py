@@ -41,18 +41,20 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "tests"), str(ROOT / "scripts")]
 
 import numpy as np  # noqa: E402
-
-from captioner import asr, media, pipeline  # noqa: E402
-from captioner.correct import correct_transcript  # noqa: E402
-from captioner.media import SAMPLE_RATE  # noqa: E402
-from captioner.model import Segment, Word  # noqa: E402
-from captioner.whisper_words import join_word_pieces  # noqa: E402
-from captioner.agenda import find_agenda, load_agenda  # noqa: E402
-from captioner.glossary import select_bias_terms  # noqa: E402
-from captioner.glossary_formats import load_glossaries  # noqa: E402
 from synth_fixtures import WEBINARS_DIR, make_webinar, webinar_names  # noqa: E402
 from term_accuracy import term_accuracy  # noqa: E402
 from textnorm import wer  # noqa: E402
+
+from captioner import pipeline  # noqa: E402
+from captioner.agenda.items import find_agenda, load_agenda  # noqa: E402
+from captioner.asr import recognize as asr
+from captioner.asr.words import join_word_pieces  # noqa: E402
+from captioner.correct.spelling import correct_transcript  # noqa: E402
+from captioner.glossary.formats import load_glossaries  # noqa: E402
+from captioner.glossary.model import select_bias_terms  # noqa: E402
+from captioner.media import audio as media
+from captioner.media.audio import SAMPLE_RATE  # noqa: E402
+from captioner.model import Segment, Word  # noqa: E402
 
 SAMPLE = ROOT / "recordings" / "view-to-a-border.mp3"
 SAMPLE_GLOSSARY = ROOT / "glossary" / "counter-terrorism.yaml"

@@ -104,7 +104,7 @@ def run_child(command: list[str]) -> tuple[float, float]:
 
 def system_command(system: str, model: str, media: Path, glossary: Path, out: Path) -> list[str]:
     if system in ("plain", "bare"):
-        from captioner.asr import resolve_model
+        from captioner.asr.recognize import resolve_model
 
         target, _ = resolve_model(model)
         return [sys.executable, "-c", FASTER_WHISPER, str(media), target, system, str(out / "segments.json")]
@@ -119,7 +119,7 @@ def read_cues(system: str, out: Path, stem: str) -> tuple[list[Cue], dict | None
     if system in ("plain", "bare"):
         segments = json.loads((out / "segments.json").read_text(encoding="utf-8"))
         return [Cue(start, end, text) for start, end, text in segments], None
-    from captioner.cue_labels import line_speakers
+    from captioner.formats.labels import line_speakers
     from captioner.formats.vtt import read_vtt
 
     folder = out / stem
@@ -134,7 +134,7 @@ def read_cues(system: str, out: Path, stem: str) -> tuple[list[Cue], dict | None
 
 
 def one(script: Path, model: str, system: str, work: Path) -> dict:
-    from captioner.glossary_formats import load_glossary
+    from captioner.glossary.formats import load_glossary
 
     stem = script.name[: -len(".script.yaml")]
     media, truth = render(script, work / "media")

@@ -21,11 +21,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "tests")]
 
-from captioner import glossary, glossary_formats  # noqa: E402
-from captioner.pipeline import RunOptions, run_one  # noqa: E402
 from synth_fixtures import WEBINARS_DIR, make_webinar, webinar_names  # noqa: E402
 from term_accuracy import TermScore, term_accuracy  # noqa: E402
 from textnorm import wer  # noqa: E402
+
+from captioner import glossary_formats  # noqa: E402
+from captioner.glossary import model as glossary
+from captioner.pipeline.run import RunOptions, run_one  # noqa: E402
 
 FIELD = ROOT / "glossary" / "counter-terrorism.yaml"
 

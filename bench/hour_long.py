@@ -37,7 +37,7 @@ def run_captioner(media: Path, out: Path) -> dict:
 
 
 def run_bare(media: Path, work: Path) -> dict:
-    from captioner.asr import DEFAULT_MODEL, resolve_model
+    from captioner.asr.recognize import DEFAULT_MODEL, resolve_model
 
     target, _ = resolve_model(DEFAULT_MODEL)
     counted = work / f"{media.stem}.words"

@@ -1,4 +1,4 @@
-"""Listening again (captioner/listen_again.py): what it gains and what it costs.
+"""Listening again (captioner/correct/listen_again.py): what it gains and what it costs.
 
 For the sample recording (glossary/counter-terrorism.yaml, its agenda) and the synthetic
 webinars (their producer glossaries, seeds given): recognition and correction as
@@ -21,13 +21,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "tests")]
 
-from captioner import asr, media  # noqa: E402
-from captioner.listen_again import ListenOptions, listen_again  # noqa: E402
-from captioner.pipeline import RunOptions, run_one  # noqa: E402
-from captioner.glossary_formats import load_glossaries  # noqa: E402
 from synth_fixtures import WEBINARS_DIR, make_webinar, webinar_names  # noqa: E402
 from term_accuracy import TermScore, term_accuracy  # noqa: E402
 from textnorm import wer  # noqa: E402
+
+from captioner import media  # noqa: E402
+from captioner.asr import recognize as asr
+from captioner.correct.listen_again import ListenOptions, listen_again  # noqa: E402
+from captioner.glossary.formats import load_glossaries  # noqa: E402
+from captioner.pipeline.run import RunOptions, run_one  # noqa: E402
 
 SAMPLE = ROOT / "recordings" / "view-to-a-border.mp3"
 

@@ -36,9 +36,10 @@ WAYS = {"beam5": 5, "greedy": 1}
 
 
 def first_pass(media: Path, glossary_file: Path, model_name: str):
-    from captioner import asr, pipeline
-    from captioner.glossary_formats import load_glossary
-    from captioner.media import decode
+    from captioner.asr import recognize as asr
+    from captioner.glossary.formats import load_glossary
+    from captioner.media.audio import decode
+    from captioner.pipeline import run as pipeline
     from captioner.threads import fix_blas_threads
 
     fix_blas_threads()  # as `captioner run` does
@@ -63,7 +64,7 @@ def figures(truth: dict, transcript, glossary) -> dict:
 
 
 def one(script: Path, model_name: str, ways: list[str], work: Path) -> list[dict]:
-    from captioner.speech_repair import repair
+    from captioner.asr.speech_repair import repair
 
     stem = script.name[: -len(".script.yaml")]
     media, truth = render(script, work)

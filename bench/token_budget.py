@@ -1,4 +1,4 @@
-"""The token budget per decoding attempt (captioner/whisper_model.py): what it changes.
+"""The token budget per decoding attempt (captioner/asr/whisper_model.py): what it changes.
 
 Recognises each file in this process as `captioner run` does (glossary hotwords), with
 the budget and without it (a budget too large to matter), and without hotwords (with
@@ -20,9 +20,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "tests")]
 
-from captioner import asr, media, pipeline, whisper_model  # noqa: E402
-from captioner.glossary_formats import load_glossaries  # noqa: E402
 from synth_fixtures import WEBINARS_DIR, make_webinar, webinar_names  # noqa: E402
+
+from captioner import whisper_model  # noqa: E402
+from captioner.asr import recognize as asr
+from captioner.glossary.formats import load_glossaries  # noqa: E402
+from captioner.media import audio as media
+from captioner.pipeline import run as pipeline
 
 CT = ROOT / "glossary" / "counter-terrorism.yaml"
 REAL = ROOT.parent / "shared" / "data" / "real"

@@ -24,12 +24,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
+from translate_fixtures import GENDER_NUMBER, SENTENCES, domain_glossary  # noqa: E402
+
 from captioner.translate.apertium import ApertiumEngine  # noqa: E402
 from captioner.translate.base import TranslationEngine  # noqa: E402
 from captioner.translate.protect import translate_with_terms, verify  # noqa: E402
-from captioner.translate.term_rules import rules_from_glossary  # noqa: E402
 from captioner.translate.sentences import split_sentences  # noqa: E402
-from translate_fixtures import GENDER_NUMBER, SENTENCES, domain_glossary  # noqa: E402
+from captioner.translate.term_rules import rules_from_glossary  # noqa: E402
 
 ARTICLES = {("m", "sg"): {"el", "del", "al", "un"}, ("f", "sg"): {"la", "una"},
             ("m", "pl"): {"los", "unos"}, ("f", "pl"): {"las", "unas"}}

@@ -26,8 +26,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 from captioner.formats import read_captions  # noqa: E402
-from captioner.glossary import default_glossary_files  # noqa: E402
-from captioner.glossary_formats import load_glossaries  # noqa: E402
+from captioner.glossary.formats import load_glossaries  # noqa: E402
+from captioner.glossary.model import default_glossary_files  # noqa: E402
 from captioner.model import CueTrack  # noqa: E402
 from captioner.translate.apertium import ApertiumEngine  # noqa: E402
 from captioner.translate.argos import ArgosEngine  # noqa: E402
@@ -57,9 +57,8 @@ def source_track(out_dir: Path) -> tuple[CueTrack, list[float], str, dict | None
 
 def tiny_argos(lang: str) -> str | None:
     """Install the tiny test model into a temporary argos folder; returns a label."""
-    from argostranslate import package, settings
-
     from argos_tiny import build_argosmodel
+    from argostranslate import package, settings
 
     folder = Path(tempfile.mkdtemp(prefix="argos-bench-"))
     settings.package_data_dir = folder / "packages"

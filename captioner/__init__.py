@@ -16,16 +16,16 @@ __version__ = "0.1.0"
 
 # name -> the module that defines it
 _API = {
-    "run_one": "pipeline", "RunOptions": "pipeline", "RunResult": "pipeline", "transcribe_only": "pipeline",
-    "run_batch": "batch",
-    "AsrOptions": "asr", "transcribe_audio": "asr",
+    "run_one": "pipeline.run", "RunOptions": "pipeline.run", "RunResult": "pipeline.run", "transcribe_only": "pipeline.run",
+    "run_batch": "pipeline.batch",
+    "AsrOptions": "asr.recognize", "transcribe_audio": "asr.recognize",
     "Transcript": "model", "Segment": "model", "Word": "model", "Cue": "model", "CueTrack": "model",
     "Chapter": "model", "load_transcript": "model",
-    "Glossary": "glossary", "load_glossary": "glossary_formats", "load_glossaries": "glossary_formats",
-    "correct_transcript": "correct",
-    "Profile": "rules", "get_profile": "rules",
-    "make_captions": "captions",
-    "check_cues": "qc", "read_captions": "formats",
+    "Glossary": "glossary.model", "load_glossary": "glossary.formats", "load_glossaries": "glossary.formats",
+    "correct_transcript": "correct.spelling",
+    "Profile": "captions.rules", "get_profile": "captions.rules",
+    "make_captions": "captions.segment",
+    "check_cues": "captions.qc", "read_captions": "formats",
     "CaptionerError": "errors",
 }
 __all__ = ["__version__", *_API]

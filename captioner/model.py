@@ -107,7 +107,7 @@ class Cue:
     # A dialogue cue (two speakers' turns, one a line): the speaker of each line; else empty.
     speakers: list[str] = field(default_factory=list)
     # What is shown before each line ("MARIA FERNÁNDEZ:", ">>", "-", "- MARIA:"; "" for nothing);
-    # may be shorter than `lines`. See captioner/cue_labels.py.
+    # may be shorter than `lines`. See captioner/formats/labels.py.
     labels: list[str] = field(default_factory=list)
 
     @property

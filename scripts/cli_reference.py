@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from captioner.cli import main
+from captioner.cli.main import main
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "cli.md"
 

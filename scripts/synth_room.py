@@ -16,8 +16,7 @@ Reverberation is applied to the speech only (the room), noise and hum after it
 from __future__ import annotations
 
 import numpy as np
-
-from synth_engines import SynthError, TTS_RATE, Renderer, sox, voice_spec
+from synth_engines import TTS_RATE, Renderer, SynthError, sox, voice_spec
 
 NOISE_COLOURS = ("pink", "brown")
 DEFAULT_NOISE = {"colour": "pink", "rms": 0.003}

@@ -1,9 +1,9 @@
 """Helpers for the caption tests: timed words from text, and the segmenter's invariants."""
 from __future__ import annotations
 
+from captioner.captions.qc import visible
+from captioner.captions.rules import Profile
 from captioner.model import Cue, Word
-from captioner.qc import visible
-from captioner.rules import Profile
 
 WEBINAR_TEXT = (
     "Good morning, and welcome to A View to a Border, a webinar series on cross-border cooperation "
@@ -56,7 +56,7 @@ def cue_word_spans(cues: list[Cue], words: list[Word]) -> list[tuple[int, int]]:
 
 def on_screen(cue: Cue) -> list[str]:
     """The lines a viewer sees: each after its speaker label or dialogue hyphen (written here
-    again rather than taken from captioner.cue_labels)."""
+    again rather than taken from captioner.formats.labels)."""
     labels = list(cue.labels) + [""] * (len(cue.lines) - len(cue.labels))
     return [f"{label} {line}" if label else line for label, line in zip(labels, cue.lines)]
 

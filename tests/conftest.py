@@ -28,7 +28,7 @@ def real(name: str) -> Path:
 @pytest.fixture(scope="session")
 def sample_out(tmp_path_factory):
     """One full `captioner run` of the sample recording, shared by every test that reads it."""
-    from captioner.pipeline import RunOptions, run_one
+    from captioner.pipeline.run import RunOptions, run_one
 
     out = tmp_path_factory.mktemp("sample-run")
     result = run_one(SAMPLE, RunOptions(out_dir=out, languages=["es"]))

@@ -5,7 +5,7 @@
 report.json) and then builds the page. The transcript is the synthetic
 webinar's script with its true sentence times (words spread over each sentence
 by length), so the page's content is known exactly; captions come from
-captioner.captions.segment, Spanish from the Apertium engine. To test on a real
+captioner.captions.segment.segment, Spanish from the Apertium engine. To test on a real
 pipeline run instead, call `from_pipeline_run`, which takes a RunResult.
 """
 from __future__ import annotations
@@ -18,16 +18,16 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from captioner.captions import segment
+from captioner.captions.rules import get_profile
+from captioner.captions.segment import segment
+from captioner.formats.chapters import write_chapters_vtt
 from captioner.formats.srt import write_srt
 from captioner.formats.text import write_text
-from captioner.formats.chapters import write_chapters_vtt
 from captioner.formats.vtt import write_vtt
-from captioner.glossary import Concept, Glossary, Translation, default_glossary_files
-from captioner.glossary_formats import load_glossaries
+from captioner.glossary.formats import load_glossaries
+from captioner.glossary.model import Concept, Glossary, Translation, default_glossary_files
 from captioner.model import Chapter, Cue, CueTrack, MediaInfo, Segment, Transcript, Word, transcript_to_json
 from captioner.replay import build_replay
-from captioner.rules import get_profile
 
 ROOT = Path(__file__).resolve().parents[1]
 STEM = "view-to-a-border"
@@ -155,7 +155,7 @@ def build_sample_folder(out_dir: Path, workdir: Path, media_dir: Path | None = N
 
 
 def from_pipeline_run(result, media: Path, glossary=None, title: str | None = None) -> SampleReplay:
-    """The same record for a real `captioner.pipeline.run_one` result (which builds the page itself)."""
+    """The same record for a real `captioner.pipeline.run.run_one` result (which builds the page itself)."""
     index = result.folder / "index.html"
     if not index.is_file():
         index = build_replay(result.folder, result.stem, result.transcript, result.tracks, media,

@@ -35,7 +35,7 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 
-from captioner.glossary import Glossary
+from captioner.glossary.model import Glossary
 
 _SUFFIX = r"(?:'s|s|es)?"
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'"})

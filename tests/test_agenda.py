@@ -6,8 +6,15 @@ from pathlib import Path
 
 import pytest
 
-from captioner.agenda import (Agenda, AgendaItem, agenda_hash, find_agenda, load_agenda, parse_start,
-                              parse_text_agenda)
+from captioner.agenda.items import (
+    Agenda,
+    AgendaItem,
+    agenda_hash,
+    find_agenda,
+    load_agenda,
+    parse_start,
+    parse_text_agenda,
+)
 from captioner.errors import CaptionerError, InputFileError
 
 DATA = Path(__file__).resolve().parent / "data" / "agenda"

@@ -10,10 +10,10 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
 from align_support import load_truth, transcript_from_truth
-from captioner.agenda import load_agenda
-from captioner.align import align_agenda
+
+from captioner.agenda.align import align_agenda
+from captioner.agenda.items import load_agenda
 from captioner.formats.chapters import display_chapters, write_chapters_txt, write_chapters_vtt
 from captioner.model import Chapter
 

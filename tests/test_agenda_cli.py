@@ -7,11 +7,11 @@ import shutil
 from pathlib import Path
 
 import pytest
+from align_support import load_truth, transcript_from_truth
 from click.testing import CliRunner
 
-from align_support import load_truth, transcript_from_truth
-from captioner.cli import CaptionerGroup
-from captioner.cli_agenda import agenda_command
+from captioner.cli.agenda import agenda_command
+from captioner.cli.main import CaptionerGroup
 from captioner.model import MediaInfo, load_transcript, transcript_to_json
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -10,10 +10,10 @@ import statistics
 from pathlib import Path
 
 import pytest
-
 from align_support import boundary_errors, load_truth, summary, transcript_from_truth
-from captioner.agenda import Agenda, AgendaItem, load_agenda, parse_text_agenda
-from captioner.align import align_agenda, chapter_boundaries, split_sentences
+
+from captioner.agenda.align import align_agenda, chapter_boundaries, split_sentences
+from captioner.agenda.items import Agenda, AgendaItem, load_agenda, parse_text_agenda
 from captioner.errors import CaptionerError
 from captioner.model import Segment, Transcript, Word
 
@@ -156,7 +156,7 @@ def test_transition_phrases_and_pauses_place_items_without_their_words(truth):
 
 
 def test_glossary_expansions_are_used(truth, transcript):
-    from captioner.glossary_formats import load_glossary
+    from captioner.glossary.formats import load_glossary
 
     glossary = load_glossary(ROOT / "glossary" / "counter-terrorism.yaml")
     chapters, _ = align_agenda(transcript, load_agenda(RECORDINGS / "view-to-a-border.agenda.txt"), glossary)
@@ -164,8 +164,8 @@ def test_glossary_expansions_are_used(truth, transcript):
 
 
 def test_expand_terms_links_acronyms_and_expansions():
-    from captioner.glossary_formats import load_glossary
-    from captioner.agenda_terms import expand_terms
+    from captioner.agenda.terms import expand_terms
+    from captioner.glossary.formats import load_glossary
 
     glossary = load_glossary(ROOT / "glossary" / "counter-terrorism.yaml")
     forms = expand_terms(glossary, "III. Western Balkans: the UNCCT-INTERPOL Project HOTSPOT")
@@ -196,7 +196,7 @@ def test_sentences_end_at_punctuation_pauses_and_speaker_changes():
 
 
 def test_caption_cues_never_straddle_a_chapter_boundary(transcript):
-    from captioner.captions import make_captions
+    from captioner.captions.segment import make_captions
 
     chapters, _ = align_agenda(transcript, load_agenda(DATA / "nested.agenda.yaml"))
     aligned = copy.copy(transcript)

@@ -11,11 +11,11 @@ import statistics
 from pathlib import Path
 
 import pytest
-
 from align_support import asr_transcript, boundary_errors, load_truth, summary
-from captioner.agenda import find_agenda, load_agenda
-from captioner.align import align_agenda
 from synth_fixtures import make_webinar, webinar_names
+
+from captioner.agenda.align import align_agenda
+from captioner.agenda.items import find_agenda, load_agenda
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "recordings" / "view-to-a-border.mp3"

@@ -6,7 +6,7 @@ import itertools
 import numpy as np
 import pytest
 
-from captioner.align_segment import Segmenter
+from captioner.agenda.segment import Segmenter
 
 
 def score(seg: Segmenter, starts: tuple[int, ...]) -> float:

@@ -2,13 +2,19 @@
 from __future__ import annotations
 
 import pytest
-
-from captioner.asr import DRAFT_MODEL, AsrOptions, bundled_model_path, resolve_model, transcribe_audio
-from captioner.errors import ModelError
-from captioner.asr import load_model
-from captioner.media import decode
 from conftest import JFK_TEXT, real
 from textnorm import wer
+
+from captioner.asr.recognize import (
+    DRAFT_MODEL,
+    AsrOptions,
+    bundled_model_path,
+    load_model,
+    resolve_model,
+    transcribe_audio,
+)
+from captioner.errors import ModelError
+from captioner.media.audio import decode
 
 
 @pytest.fixture(scope="module")

@@ -10,13 +10,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 from click.testing import CliRunner
-
-from captioner.cli import main
 from conftest import JFK_TEXT, ROOT, SAMPLE, real
 from test_media import make_video_without_audio
-from captioner.formats.vtt import read_vtt
 from test_pipeline import write_wav
 from textnorm import wer
+
+from captioner.cli.main import main
+from captioner.formats.vtt import read_vtt
 
 GLOSSARY = ROOT / "tests" / "data" / "glossary" / "comfyui.csv"
 BOMB = """a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]
@@ -53,7 +53,7 @@ def setup_case(case: str, folder: Path) -> tuple[Path, list[str]]:
         write_wav(folder / "blip.wav", 0.3 * np.sin(2 * np.pi * 300 * t))
         return folder / "blip.wav", []
     if case == "very loud clipped file":
-        from captioner.media import decode
+        from captioner.media.audio import decode
 
         write_wav(folder / "loud.wav", np.clip(decode(real("jfk.flac")) * 40, -1, 1))
         return folder / "loud.wav", []

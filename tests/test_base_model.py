@@ -6,14 +6,14 @@ import subprocess
 import sys
 
 import pytest
-
-from captioner import base_model
-from captioner.asr import DEFAULT_MODEL, AsrOptions, resolve_model, transcribe_audio
-from captioner.errors import ModelError
-from captioner.media import decode
-from captioner.spoken_language import stretches, text_language
 from conftest import JFK_TEXT, real
 from textnorm import wer
+
+from captioner.asr import base_model
+from captioner.asr.recognize import DEFAULT_MODEL, AsrOptions, resolve_model, transcribe_audio
+from captioner.asr.spoken_language import stretches, text_language
+from captioner.errors import ModelError
+from captioner.media.audio import decode
 
 
 @pytest.fixture
@@ -68,7 +68,7 @@ def test_damaged_model_through_the_cli_exits_1_without_traceback(fresh_cache, tm
         handle.truncate(1000)
     env = {"CAPTIONER_CACHE": str(fresh_cache), "HF_HUB_OFFLINE": "1", "PATH": "/usr/bin:/bin"}
     result = subprocess.run(
-        [sys.executable, "-m", "captioner.cli", "transcribe", str(real("jfk.flac")), "--out", str(tmp_path / "out")],
+        [sys.executable, "-m", "captioner.cli.main", "transcribe", str(real("jfk.flac")), "--out", str(tmp_path / "out")],
         capture_output=True, text=True, env=env, check=False,
     )
     assert result.returncode == 1, result.stderr

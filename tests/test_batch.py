@@ -6,12 +6,12 @@ import shutil
 
 import pytest
 from click.testing import CliRunner
-
-from captioner.asr import DRAFT_MODEL, AsrOptions
-from captioner.batch import find_recordings, run_batch
-from captioner.cli import main
-from captioner.pipeline import RunOptions
 from conftest import ROOT, real
+
+from captioner.asr.recognize import DRAFT_MODEL, AsrOptions
+from captioner.cli.main import main
+from captioner.pipeline.batch import find_recordings, run_batch
+from captioner.pipeline.run import RunOptions
 
 GLOSSARY = ROOT / "tests" / "data" / "glossary" / "comfyui.csv"
 

@@ -3,9 +3,8 @@ from __future__ import annotations
 
 import json
 
-from captioner.caption_check import check_captions, check_warnings
+from captioner.captions.coverage import check_captions, check_warnings
 from captioner.model import Cue, Word
-
 
 WORDS = [Word("Thank", 1.0, 1.3), Word("you,", 1.3, 1.6), Word("Mariana.", 1.6, 2.2),
          Word("Over", 8.0, 8.3), Word("to", 8.3, 8.4), Word("you.", 8.4, 8.8)]

@@ -3,14 +3,13 @@ import time
 from pathlib import Path
 
 import pytest
-
-from captioner.captions import layout_text_in_span, make_captions, segment
-from captioner.linebreak import _WORD_LISTS, break_lines
-from captioner.model import Chapter, Segment, Transcript, Word
-from captioner.qc import check_cues
-from captioner.rules import get_profile
-
 from captions_support import WEBINAR_TEXT, allowed_end, cue_word_spans, timed_words, tokens_of_cues, tokens_of_words
+
+from captioner.captions.linebreak import _WORD_LISTS, break_lines
+from captioner.captions.qc import check_cues
+from captioner.captions.rules import get_profile
+from captioner.captions.segment import layout_text_in_span, make_captions, segment
+from captioner.model import Chapter, Segment, Transcript, Word
 
 DATA = Path(__file__).resolve().parent / "data" / "captions"
 EN = get_profile("netflix-en", "en")

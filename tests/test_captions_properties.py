@@ -3,15 +3,14 @@ issue names the cue and the rule; words are kept in order exactly once; times st
 a speaker change always starts a cue (or a dialogue line) and is labelled exactly there."""
 import math
 
+from captions_support import allowed_end, cue_word_spans, on_screen, tokens_of_cues, tokens_of_words
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from captioner.captions import segment
-from captioner.cue_labels import LABEL_STYLES
+from captioner.captions.rules import Profile, get_profile
+from captioner.captions.segment import segment
+from captioner.formats.labels import LABEL_STYLES
 from captioner.model import Word
-from captioner.rules import Profile, get_profile
-
-from captions_support import allowed_end, cue_word_spans, on_screen, tokens_of_cues, tokens_of_words
 
 MS = 0.0011  # caption times are whole milliseconds
 
@@ -25,7 +24,7 @@ SPEAKERS = [None, "Ana", "Ben", "María José Fernández-López", "Speaker 1", "
 
 
 def independent_violations(cues, profile: Profile) -> set[tuple[int, str]]:
-    """The reading rules, written again here rather than taken from captioner.qc."""
+    """The reading rules, written again here rather than taken from captioner.captions.qc."""
     found = set()
     for k, cue in enumerate(cues):
         duration = cue.end - cue.start

@@ -12,27 +12,26 @@ from pathlib import Path
 import pysrt
 import pytest
 import webvtt
+from captions_support import timed_words, tokens_of_cues, tokens_of_words
 from click.testing import CliRunner
 from hypothesis import given, settings
+from test_captions_properties import check_labels
+from test_translate_retime import timed_translations
 
-from captioner.captions import join_dialogues, segment
-from captioner.cli_captions import captions_command, qc_command
-from captioner.cue_labels import LABEL_STYLES, shown_lines
+from captioner.captions.qc import check_cues
+from captioner.captions.rules import get_profile, profile_for_language
+from captioner.captions.segment import join_dialogues, segment
+from captioner.cli.captions import captions_command, qc_command
 from captioner.errors import CaptionerError
 from captioner.formats import read_captions
+from captioner.formats.labels import LABEL_STYLES, shown_lines
 from captioner.formats.srt import read_srt, write_srt
 from captioner.formats.text import write_text
 from captioner.formats.vtt import read_vtt, write_vtt
 from captioner.model import Cue, CueTrack, Segment, Transcript, transcript_to_json
-from captioner.qc import check_cues
-from captioner.rules import get_profile, profile_for_language
 from captioner.translate.retime import layout_translations
 from captioner.translate.sentences import Sentence
 from captioner.translate.stage import speaker_turn_cues
-
-from captions_support import timed_words, tokens_of_cues, tokens_of_words
-from test_captions_properties import check_labels
-from test_translate_retime import timed_translations
 
 RLM = "\u200f"
 ROOT = Path(__file__).resolve().parents[1]

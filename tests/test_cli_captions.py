@@ -2,14 +2,13 @@ import json
 from pathlib import Path
 
 import pysrt
+from captions_support import WEBINAR_TEXT, timed_words
 from click.testing import CliRunner
 
-from captioner.cli import main
-from captioner.cli_captions import captions_command, language_from_name, qc_command
+from captioner.cli.captions import captions_command, language_from_name, qc_command
+from captioner.cli.main import main
 from captioner.formats.vtt import read_vtt
 from captioner.model import Chapter, MediaInfo, Segment, Transcript, Word, to_dict, transcript_to_json
-
-from captions_support import WEBINAR_TEXT, timed_words
 
 DATA = Path(__file__).resolve().parent / "data" / "captions"
 

@@ -10,11 +10,11 @@ from __future__ import annotations
 import sys
 
 import pytest
-
-from captioner.asr import AsrOptions, load_model
-from captioner.glossary_formats import load_glossary
-from captioner.pipeline import RunOptions, run_one
 from synth_fixtures import REPO, make_webinar
+
+from captioner.asr.recognize import AsrOptions, load_model
+from captioner.glossary.formats import load_glossary
+from captioner.pipeline.run import RunOptions, run_one
 
 sys.path.insert(0, str(REPO / "bench"))
 from corpus import read_cues  # noqa: E402

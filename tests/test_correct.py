@@ -6,10 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from captioner.correct import CorrectOptions, correct_transcript, find_terms
-from captioner.glossary import Glossary
-from captioner.glossary_formats import load_glossary
-from captioner.glossary_formats import read_csv
+from captioner.correct.spelling import CorrectOptions, correct_transcript, find_terms
+from captioner.glossary.formats import load_glossary, read_csv
+from captioner.glossary.model import Glossary
 from captioner.model import Segment, Transcript, Word, transcript_from_json, transcript_to_json
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -198,9 +197,10 @@ def test_find_terms_locates_written_terms_longest_first(ct):
 def test_real_recording_hotwords_mp3_says_comfyui_after_correction():
     """Plain tiny.en hears 'comfy eye' in ../shared/data/real/hotwords.mp3; correction with a
     glossary holding ComfyUI gives ComfyUI, at the times of the words it replaces."""
-    from captioner.asr import DRAFT_MODEL, AsrOptions, transcribe_audio
-    from captioner.media import decode
     from conftest import real
+
+    from captioner.asr.recognize import DRAFT_MODEL, AsrOptions, transcribe_audio
+    from captioner.media.audio import decode
 
     heard = transcribe_audio(decode(real("hotwords.mp3")), AsrOptions(model=DRAFT_MODEL))
     glossary = load_glossary(DATA / "glossary" / "comfyui.csv")

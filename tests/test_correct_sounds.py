@@ -5,12 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-from captioner.correct import correct_transcript
-from captioner.glossary_formats import load_glossary
-from captioner.glossary_formats import read_csv
-from captioner.model import Segment, Transcript, Word
 from test_correct import transcript
+
+from captioner.correct.spelling import correct_transcript
+from captioner.glossary.formats import load_glossary, read_csv
+from captioner.model import Segment, Transcript, Word
 
 ROOT = Path(__file__).resolve().parents[1]
 CT = ROOT / "glossary" / "counter-terrorism.yaml"

@@ -7,14 +7,14 @@ from __future__ import annotations
 import statistics
 
 import pytest
-
-from captioner.asr import DRAFT_MODEL, AsrOptions, load_model
-from captioner.formats.vtt import read_vtt
-from captioner.pipeline import RunOptions, run_one
-from captioner.qc import check_cues
-from captioner.rules import get_profile
 from synth_fixtures import WEBINARS_DIR, make_webinar, webinar_names
 from textnorm import wer
+
+from captioner.asr.recognize import DRAFT_MODEL, AsrOptions, load_model
+from captioner.captions.qc import check_cues
+from captioner.captions.rules import get_profile
+from captioner.formats.vtt import read_vtt
+from captioner.pipeline.run import RunOptions, run_one
 
 SEED = 23
 

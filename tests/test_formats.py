@@ -9,19 +9,18 @@ import pysrt
 import pytest
 import srt
 import webvtt
+from captions_support import WEBINAR_TEXT, timed_words
 
-from captioner.captions import segment
-from captioner.cue_labels import shown_lines
+from captioner.captions.rules import get_profile
+from captioner.captions.segment import segment
 from captioner.errors import InputFileError
 from captioner.formats import decode_caption_bytes, read_captions
+from captioner.formats.chapters import write_chapters_vtt
+from captioner.formats.labels import shown_lines
 from captioner.formats.srt import read_srt, write_srt
 from captioner.formats.text import write_text
-from captioner.formats.chapters import write_chapters_vtt
 from captioner.formats.vtt import read_vtt, write_vtt
 from captioner.model import Chapter, Cue, Segment, Transcript
-from captioner.rules import get_profile
-
-from captions_support import WEBINAR_TEXT, timed_words
 
 ROOT = Path(__file__).resolve().parents[1]
 VALIDATOR = Path(__file__).resolve().parent / "vtt_validate.js"

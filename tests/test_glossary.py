@@ -7,10 +7,16 @@ from pathlib import Path
 import pytest
 
 from captioner.errors import InputFileError
-from captioner.glossary import (
-    Concept, Glossary, Translation, compact, default_glossary_files, select_bias_terms, spoken_variants,
+from captioner.glossary.formats import load_glossaries, load_glossary, read_yaml, update_yaml, write_yaml
+from captioner.glossary.model import (
+    Concept,
+    Glossary,
+    Translation,
+    compact,
+    default_glossary_files,
+    select_bias_terms,
+    spoken_variants,
 )
-from captioner.glossary_formats import load_glossaries, load_glossary, read_yaml, update_yaml, write_yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "data" / "glossary"
@@ -179,7 +185,7 @@ def test_approved_translations_cite_a_source_and_most_stay_proposed(ct):
 
 
 def test_counter_terrorism_glossary_passes_its_own_check():
-    from captioner.glossary_check import check_files
+    from captioner.glossary.check import check_files
 
     assert check_files([CT]) == []
 

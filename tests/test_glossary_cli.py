@@ -9,9 +9,8 @@ import pytest
 from click.testing import CliRunner
 from lxml import etree
 
-from captioner.cli_glossary import glossary_group
-from captioner.glossary_formats import load_glossary
-from captioner.glossary_formats import read_yaml, write_tsv
+from captioner.cli.glossary import glossary_group
+from captioner.glossary.formats import load_glossary, read_yaml, write_tsv
 from captioner.model import Segment, Transcript, Word, transcript_to_json
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -232,7 +231,7 @@ def test_a_listing_into_a_closed_pipe_ends_quietly():
     read, write = os.pipe()
     os.close(read)  # the reader is gone before the first line is written
     try:
-        done = subprocess.run([sys.executable, "-m", "captioner.cli", "glossary", "review", "--lang", "es"],
+        done = subprocess.run([sys.executable, "-m", "captioner.cli.main", "glossary", "review", "--lang", "es"],
                               cwd=Path(__file__).resolve().parents[1], stdout=write, stderr=subprocess.PIPE,
                               text=True, timeout=300)
     finally:

@@ -7,9 +7,15 @@ import pytest
 from lxml import etree
 
 from captioner.errors import InputFileError
-from captioner.glossary_formats import load_glossary
-from captioner.glossary_formats import (
-    KEEP_NOTE, read_csv, read_tbx, read_tsv, write_csv, write_tbx, write_tsv,
+from captioner.glossary.formats import (
+    KEEP_NOTE,
+    load_glossary,
+    read_csv,
+    read_tbx,
+    read_tsv,
+    write_csv,
+    write_tbx,
+    write_tsv,
 )
 
 ROOT = Path(__file__).resolve().parents[1]

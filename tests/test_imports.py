@@ -78,3 +78,51 @@ def test_no_module_of_the_package_imports_itself_round_a_cycle():
 
 def test_the_cycle_finder_finds_a_cycle():
     assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+
+
+# Stages in the order a recording goes through them; a module may import its own stage, an
+# earlier one and the foundation, never a later stage (the pipeline and CLI come last).
+STAGES = ("media", "glossary", "asr", "correct", "agenda", "speakers", "formats", "captions",
+          "translate", "replay", "pipeline", "cli")
+FOUNDATION = {"captioner.errors", "captioner.fileio", "captioner.lang", "captioner.model", "captioner.threads"}
+
+
+def stage_of(module: str) -> int | None:
+    """The stage's position; -1 for the foundation; the package's own API (`captioner`), which
+    imports from every stage, sits with the CLI."""
+    if module in FOUNDATION:
+        return -1
+    if module == "captioner":
+        return STAGES.index("cli")
+    parts = module.split(".")
+    if len(parts) >= 2 and parts[1] in STAGES:
+        return STAGES.index(parts[1])
+    return None
+
+
+def later_stage_imports(edges: dict[str, set[str]]) -> list[str]:
+    found = []
+    for module, imported in sorted(edges.items()):
+        here = stage_of(module)
+        if here is None:
+            continue
+        for other in sorted(imported):
+            there = stage_of(other)
+            if there is None or there > here:
+                found.append(f"{module} imports {other}")
+    return found
+
+
+def test_every_module_belongs_to_a_stage_or_the_foundation():
+    assert [m for m in graph() if stage_of(m) is None] == []
+
+
+def test_no_stage_imports_a_later_stage():
+    assert later_stage_imports(graph()) == []
+
+
+def test_the_stage_check_finds_an_import_of_a_later_stage():
+    edges = {"captioner.asr.recognize": {"captioner.captions.rules", "captioner.model"},
+             "captioner.model": {"captioner.media.audio"}}
+    assert later_stage_imports(edges) == ["captioner.asr.recognize imports captioner.captions.rules",
+                                          "captioner.model imports captioner.media.audio"]

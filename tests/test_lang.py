@@ -4,8 +4,8 @@ from __future__ import annotations
 import click
 import pytest
 
-from captioner.cli import split_languages
-from captioner.cli_captions import language_from_name
+from captioner.cli.captions import language_from_name
+from captioner.cli.main import split_languages
 from captioner.formats.srt import write_srt
 from captioner.formats.vtt import write_vtt
 from captioner.lang import LanguageCodeError, direction, is_rtl, is_unspaced, normalize, primary

@@ -1,4 +1,4 @@
-"""Listening again (captioner/listen_again.py): loosely heard glossary terms checked against the audio.
+"""Listening again (captioner/correct/listen_again.py): loosely heard glossary terms checked against the audio.
 
 Real audio and the real bundled model throughout: jfk.flac for the scorer and for false
 positives; espeak-ng sentences, recognised for real, then one term replaced in the transcript
@@ -13,16 +13,21 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
-from captioner.asr import DRAFT_MODEL, AsrOptions, load_model, transcribe_audio
-from captioner.glossary_formats import load_glossary
-from captioner.glossary_formats import read_csv
-from captioner.correct import CorrectOptions, FormIndex
-from captioner.listen_again import (AcousticScorer, ListenOptions, find_checks, listen_again, margin,
-                                    without_sure_words)
-from captioner.media import decode
-from captioner.model import Segment, Transcript, Word
 from conftest import JFK_TEXT, real
+
+from captioner.asr.recognize import DRAFT_MODEL, AsrOptions, load_model, transcribe_audio
+from captioner.correct.listen_again import (
+    AcousticScorer,
+    ListenOptions,
+    find_checks,
+    listen_again,
+    margin,
+    without_sure_words,
+)
+from captioner.correct.spelling import CorrectOptions, FormIndex
+from captioner.glossary.formats import load_glossary, read_csv
+from captioner.media.audio import decode
+from captioner.model import Segment, Transcript, Word
 
 ROOT = Path(__file__).resolve().parents[1]
 CT = ROOT / "glossary" / "counter-terrorism.yaml"

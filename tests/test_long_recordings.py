@@ -2,13 +2,13 @@
 from __future__ import annotations
 
 import numpy as np
-
-import captioner.asr as asr
-from captioner.asr import DRAFT_MODEL, AsrOptions, recognition_parts, transcribe_audio
-from captioner.media import SAMPLE_RATE, decode
 from conftest import real
-from textnorm import normalize
 from test_speech_repair import with_silence_after
+from textnorm import normalize
+
+import captioner.asr.recognize as asr
+from captioner.asr.recognize import DRAFT_MODEL, AsrOptions, recognition_parts, transcribe_audio
+from captioner.media.audio import SAMPLE_RATE, decode
 
 
 def test_parts_are_cut_in_the_pauses_and_keep_the_recordings_times(monkeypatch):

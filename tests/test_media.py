@@ -5,10 +5,10 @@ from fractions import Fraction
 
 import numpy as np
 import pytest
+from conftest import real
 
 from captioner.errors import MediaError
-from captioner.media import decode, probe
-from conftest import real
+from captioner.media.audio import decode, probe
 
 
 def make_video_without_audio(path):

@@ -10,16 +10,16 @@ import pytest
 import srt
 import webvtt
 from click.testing import CliRunner
-
-from captioner.cli import main
-from captioner.cue_labels import shown_lines
-from captioner.formats.srt import read_srt
-from captioner.formats.vtt import read_vtt
-from captioner.pipeline import Reporter, RunOptions, run_one
-from captioner.qc import check_cues, cue_stats
-from captioner.rules import get_profile
 from conftest import ROOT, SAMPLE
 from textnorm import wer
+
+from captioner.captions.qc import check_cues, cue_stats
+from captioner.captions.rules import get_profile
+from captioner.cli.main import main
+from captioner.formats.labels import shown_lines
+from captioner.formats.srt import read_srt
+from captioner.formats.vtt import read_vtt
+from captioner.pipeline.run import Reporter, RunOptions, run_one
 
 
 def reference_text(truth) -> str:
@@ -157,8 +157,8 @@ def test_transcribe_command_writes_transcript(tmp_path):
 
 def test_spanish_subtitles_of_the_sample_follow_rules_spans_and_glossary(sample_out):
     """The real run: English captions from speech, Spanish from Apertium, glossary enforced."""
-    from captioner.glossary import default_glossary_files
-    from captioner.glossary_formats import load_glossaries
+    from captioner.glossary.formats import load_glossaries
+    from captioner.glossary.model import default_glossary_files
     from captioner.translate.sentences import sentences_from_cues
     from captioner.translate.term_rules import find_occurrences, rules_from_glossary
 

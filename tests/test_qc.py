@@ -3,12 +3,12 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from captioner.cli_captions import qc_command
+from captioner.captions.qc import check_cues, format_report
+from captioner.captions.rules import get_profile
+from captioner.cli.captions import qc_command
 from captioner.formats import read_captions
 from captioner.formats.srt import read_srt
 from captioner.model import Cue
-from captioner.qc import check_cues, format_report
-from captioner.rules import get_profile
 
 EN = get_profile()
 

@@ -10,10 +10,10 @@ import re
 from pathlib import Path
 from urllib.parse import quote
 
-import pytest
-
 import browser
+import pytest
 import replay_sample as rs
+
 from captioner.formats import read_captions
 from captioner.replay import build_series_index
 

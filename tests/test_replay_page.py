@@ -9,18 +9,17 @@ from urllib.parse import unquote
 
 import html5lib
 import pytest
+import replay_sample as rs
 from click.testing import CliRunner
 
-import replay_sample as rs
-from captioner.cli_replay import replay as replay_command
+from captioner.cli.replay import replay as replay_command
 from captioner.errors import CaptionerError
 from captioner.formats import read_captions
-from captioner.glossary import Concept, Glossary, Translation
-from captioner.model import Chapter, Cue, MediaInfo, Segment, Transcript, Word
-from captioner.replay import build_replay, build_series_index
-from captioner.replay import markup
-from captioner.replay.glossary_marks import TermFinder, glossary_terms
+from captioner.glossary.model import Concept, Glossary, Translation
 from captioner.lang import direction
+from captioner.model import Chapter, Cue, MediaInfo, Segment, Transcript, Word
+from captioner.replay import build_replay, build_series_index, markup
+from captioner.replay.glossary_marks import TermFinder, glossary_terms
 from captioner.replay.languages import autonym
 from captioner.replay.passages import source_sections, translated_sections
 

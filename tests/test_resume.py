@@ -9,14 +9,13 @@ import time
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT, SAMPLE
 
 PUBLISHED = (".srt", ".vtt", ".txt")
 
 
 def captioner_cmd(out: Path) -> list[str]:
-    return [sys.executable, "-m", "captioner.cli", "run", str(SAMPLE), "--out", str(out), "--quiet", "--no-replay"]
+    return [sys.executable, "-m", "captioner.cli.main", "run", str(SAMPLE), "--out", str(out), "--quiet", "--no-replay"]
 
 
 def run_and_kill(out: Path, when) -> None:

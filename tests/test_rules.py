@@ -2,9 +2,9 @@ import dataclasses
 
 import pytest
 
+from captioner.captions.rules import PROFILES, Profile, get_profile, profile_for_language
 from captioner.errors import CaptionerError
 from captioner.lang import is_rtl
-from captioner.rules import PROFILES, Profile, get_profile, profile_for_language
 
 
 def test_default_profile_has_the_design_numbers():

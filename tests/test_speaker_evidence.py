@@ -9,14 +9,14 @@ import threading
 
 import numpy as np
 import pytest
+from conftest import SAMPLE_TRUTH, real
 
 from captioner.errors import MediaError
-from captioner.media import decode
-from captioner.speakers import EvidenceThread, SpeakerOptions, detect, detect_turns, gather_evidence
-from captioner.speech_activity import SAMPLE_RATE, speech_frames
-from captioner.torch_weights import load_legacy
-from captioner.voice_embeddings import embed_frames, encoder_input, weights_path
-from conftest import SAMPLE_TRUTH, real
+from captioner.media.audio import decode
+from captioner.media.speech_activity import SAMPLE_RATE, speech_frames
+from captioner.speakers.diarize import EvidenceThread, SpeakerOptions, detect, detect_turns, gather_evidence
+from captioner.speakers.embeddings import embed_frames, encoder_input, weights_path
+from captioner.speakers.torch_weights import load_legacy
 
 
 @pytest.fixture(scope="module")
@@ -76,8 +76,7 @@ def test_embeddings_do_not_depend_on_the_batch_they_were_computed_in(two_voices)
 
 def test_memory_lean_blocks_give_the_whole_array_results(two_voices):
     audio, _ = two_voices
-    from captioner import speech_activity
-
+    from captioner.media import speech_activity
     whole = speech_frames(audio)
     old = speech_activity.BLOCK_FRAMES
     speech_activity.BLOCK_FRAMES = 999  # blocks not aligned to anything
@@ -105,7 +104,7 @@ def test_legacy_weights_reader_matches_torch_and_refuses_other_objects(tmp_path)
 
 
 def test_speaker_detection_does_not_import_torch():
-    code = ("import sys; from captioner.speakers import detect; "
+    code = ("import sys; from captioner.speakers.diarize import detect; "
             f"turns = detect({str(real('jfk.flac'))!r}); "
             "assert turns, 'no turns'; assert 'torch' not in sys.modules, 'torch was imported'")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
@@ -124,7 +123,7 @@ def test_speaker_options_windows_changed_after_gathering_still_work(two_voices):
 def test_lean_decoding_gives_faster_whispers_numbers_mono_and_by_channel(name):
     from faster_whisper.audio import decode_audio
 
-    from captioner.channel_audio import decode_channels, decode_mono
+    from captioner.media.channels import decode_channels, decode_mono
 
     left, right = decode_channels(real(name))
     expected_left, expected_right = decode_audio(str(real(name)), split_stereo=True)
@@ -136,7 +135,7 @@ def test_lean_decoding_gives_faster_whispers_numbers_mono_and_by_channel(name):
 
 
 def test_lean_channel_decoding_of_a_text_file_is_a_media_error(tmp_path):
-    from captioner.channel_audio import decode_channels
+    from captioner.media.channels import decode_channels
 
     fake = tmp_path / "notes.mp3"
     fake.write_text("these are meeting notes, not audio\n" * 50)
@@ -145,8 +144,8 @@ def test_lean_channel_decoding_of_a_text_file_is_a_media_error(tmp_path):
 
 
 def test_a_run_whose_recognition_fails_stops_the_speaker_thread(tmp_path, monkeypatch):
-    from captioner import pipeline
     from captioner.errors import ModelError
+    from captioner.pipeline import run as pipeline
 
     started = []
     real_thread = pipeline.EvidenceThread
@@ -167,7 +166,7 @@ def test_a_run_whose_recognition_fails_stops_the_speaker_thread(tmp_path, monkey
 
 
 def test_lean_decoding_grows_past_a_short_guess_of_the_length():
-    from captioner.channel_audio import _Growing
+    from captioner.media.channels import _Growing
 
     pieces = [np.full(11_000, k, dtype=np.int16) for k in range(1, 5)]
     buffer = _Growing(SAMPLE_RATE)  # a container that said 1 s, for 2.75 s of samples

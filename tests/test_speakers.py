@@ -5,12 +5,13 @@ import json
 
 import numpy as np
 import pytest
+from conftest import SAMPLE, SAMPLE_TRUTH, real
+from synth_fixtures import make_webinar, webinar_names
 
-from captioner.agenda import load_agenda
-from captioner.media import decode
+from captioner.agenda.items import load_agenda
+from captioner.media.audio import decode
 from captioner.model import Chapter, Word
-from captioner.speaker_names import apply_names, name_speakers, speaking_time
-from captioner.speakers import (
+from captioner.speakers.diarize import (
     SAMPLE_RATE,
     SPAN_MARGIN,
     Turn,
@@ -20,8 +21,7 @@ from captioner.speakers import (
     detect_turns,
     detect_turns_stereo,
 )
-from conftest import SAMPLE, SAMPLE_TRUTH, real
-from synth_fixtures import make_webinar, webinar_names
+from captioner.speakers.names import apply_names, name_speakers, speaking_time
 
 SAMPLE_AGENDA = SAMPLE.with_name(SAMPLE.stem + ".agenda.yaml")
 
@@ -215,7 +215,7 @@ def test_own_encoder_and_mel_filters_match_resemblyzer():
     import librosa
     import torch
 
-    from captioner.voice_embeddings import load_encoder, mel_filters
+    from captioner.speakers.embeddings import load_encoder, mel_filters
 
     assert np.allclose(mel_filters(400, 40), librosa.filters.mel(sr=16000, n_fft=400, n_mels=40), atol=1e-7)
     with warnings.catch_warnings():
@@ -232,7 +232,7 @@ def test_own_encoder_and_mel_filters_match_resemblyzer():
 
 def test_one_real_voice_is_one_speaker():
     """A real monologue must not be split: with the 3 s minimum it came out as two voices."""
-    from captioner.speakers import detect
+    from captioner.speakers.diarize import detect
 
     turns = detect(real("jfk.flac"))
     assert {t.speaker for t in turns} == {"S1"}

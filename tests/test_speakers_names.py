@@ -5,7 +5,8 @@ import pytest
 
 from captioner.errors import CaptionerError, InputFileError
 from captioner.model import Chapter, Word
-from captioner.speaker_names import (
+from captioner.speakers.diarize import Turn, assign_words, detect_turns
+from captioner.speakers.names import (
     SpeakerEdits,
     apply_edits,
     apply_names,
@@ -15,7 +16,6 @@ from captioner.speaker_names import (
     parse_speaker_edits,
     speaking_time,
 )
-from captioner.speakers import Turn, assign_words, detect_turns
 
 
 def webinar_turns() -> list[Turn]:

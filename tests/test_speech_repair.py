@@ -4,15 +4,14 @@ from __future__ import annotations
 import copy
 
 import numpy as np
-
-from captioner.asr import DRAFT_MODEL, AsrOptions, load_model, transcribe_audio
-from captioner.media import SAMPLE_RATE, decode
-from captioner.model import Segment, Transcript, Word
-from captioner.captions import make_captions
-from captioner.asr import speech_warnings
-from captioner.speech_repair import repair, sound_coverage, splice, uncovered_stretches
 from conftest import real
 from textnorm import normalize
+
+from captioner.asr.recognize import DRAFT_MODEL, AsrOptions, load_model, speech_warnings, transcribe_audio
+from captioner.asr.speech_repair import repair, sound_coverage, splice, uncovered_stretches
+from captioner.captions.segment import make_captions
+from captioner.media.audio import SAMPLE_RATE, decode
+from captioner.model import Segment, Transcript, Word
 
 
 def bursts(spans: list[tuple[float, float]], seconds: float = 12.0) -> np.ndarray:
@@ -89,7 +88,7 @@ def test_a_repair_inside_a_segments_gap_is_captioned_at_its_own_time():
 
 
 def test_stretches_near_each_other_share_one_window():
-    from captioner.speech_repair import windows
+    from captioner.asr.speech_repair import windows
 
     stretches = [(1.0, 2.0), (5.0, 6.5), (29.0, 29.4), (31.0, 33.0), (80.0, 120.0)]
     # 1.0-29.4 with 0.3 s either side fits in 30 s; 31-33 would not; a long stretch is alone
@@ -150,7 +149,7 @@ def test_a_quiet_word_alone_is_not_taken_for_a_misplaced_one():
 def test_a_window_that_hotwords_left_silent_is_decoded_again_without_them(monkeypatch):
     # planted: the first decoding, with hotwords, gives no words after 6 s (as six hotwords made
     # base drop 47-70 s of an unseen webinar); the repair decodes that sound again without them
-    import captioner.asr as asr
+    import captioner.asr.recognize as asr
 
     model = load_model(AsrOptions(model=DRAFT_MODEL))
     decoded_with = []

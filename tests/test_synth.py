@@ -11,7 +11,6 @@ import av
 import numpy as np
 import pytest
 from ruamel.yaml import YAML
-
 from synth_fixtures import GENERATOR, load_generator, make_webinar, script_path, webinar_names
 
 synth = load_generator()

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
 from synth_fixtures import REPO, load_generator, make_webinar
 from test_synth import RATE, decode
 

@@ -12,13 +12,12 @@ import json
 from pathlib import Path
 
 import pytest
-
-from captioner.glossary_formats import load_glossaries
-from captioner.glossary_formats import read_csv
 from conftest import SAMPLE, SAMPLE_TRUTH, real
 from synth_fixtures import WEBINARS_DIR, make_webinar, webinar_names
 from term_accuracy import TermScore, glossary_forms, occurrences, term_accuracy
 from textnorm import normalize, wer
+
+from captioner.glossary.formats import load_glossaries, read_csv
 
 ROOT = Path(__file__).resolve().parents[1]
 CT = ROOT / "glossary" / "counter-terrorism.yaml"
@@ -87,7 +86,7 @@ def reference_text(truth: dict) -> str:
 def plain_whisper():
     from faster_whisper import WhisperModel
 
-    from captioner.asr import bundled_model_path
+    from captioner.asr.recognize import bundled_model_path
 
     model = WhisperModel(str(bundled_model_path()), device="cpu", compute_type="int8")
 
@@ -99,7 +98,7 @@ def plain_whisper():
 
 
 def captioner_text(media: Path, glossary: Path, out: Path) -> str:
-    from captioner.pipeline import RunOptions, run_one
+    from captioner.pipeline.run import RunOptions, run_one
 
     result = run_one(media, RunOptions(out_dir=out, glossary_paths=[glossary], languages=[], replay=False,
                                        speakers="off"))
@@ -182,10 +181,10 @@ def test_word_errors_over_all_recordings_no_more_than_plain_faster_whispers(comp
 def test_hotwords_recording_says_comfyui_through_the_pipeline(tmp_path):
     """../shared/data/real/hotwords.mp3 (plain tiny.en: "comfy eye") with a glossary holding
     ComfyUI: the run's transcript, captions and corrections log say ComfyUI."""
-    from captioner.pipeline import RunOptions, run_one
+    from captioner.pipeline.run import RunOptions, run_one
 
     glossary = ROOT / "tests" / "data" / "glossary" / "comfyui.csv"
-    from captioner.asr import DRAFT_MODEL, AsrOptions
+    from captioner.asr.recognize import DRAFT_MODEL, AsrOptions
 
     result = run_one(real("hotwords.mp3"), RunOptions(out_dir=tmp_path, asr=AsrOptions(model=DRAFT_MODEL),
                                                      glossary_paths=[glossary], languages=[],

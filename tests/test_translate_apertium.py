@@ -4,17 +4,17 @@ from __future__ import annotations
 import shutil
 
 import pytest
+from translate_fixtures import domain_glossary, sample_source_track
 
+from captioner.captions.qc import check_cues
+from captioner.captions.rules import profile_for_language
 from captioner.errors import ModelError
-from captioner.qc import check_cues
-from captioner.rules import profile_for_language
 from captioner.translate.apertium import ApertiumEngine, apertium_code, package_name
-from captioner.translate.term_rules import find_occurrences, rules_from_glossary
 from captioner.translate.review import ReviewedText
 from captioner.translate.select import EngineChooser
 from captioner.translate.sentences import sentences_from_cues
 from captioner.translate.stage import translate_track
-from translate_fixtures import domain_glossary, sample_source_track
+from captioner.translate.term_rules import find_occurrences, rules_from_glossary
 
 pytestmark = pytest.mark.skipif(
     shutil.which("apertium") is None or ("en", "es") not in ApertiumEngine().pairs(),
@@ -111,8 +111,8 @@ def test_missing_pairs_are_clear_errors_naming_the_fix():
 def test_project_glossary_renderings_come_through_on_the_sample():
     from pathlib import Path
 
-    from captioner.glossary import default_glossary_files
-    from captioner.glossary_formats import load_glossaries
+    from captioner.glossary.formats import load_glossaries
+    from captioner.glossary.model import default_glossary_files
 
     files = default_glossary_files(Path(__file__).resolve().parents[1] / "glossary")
     if not files:
@@ -133,9 +133,10 @@ def test_project_glossary_renderings_come_through_on_the_sample():
 def test_a_run_that_fails_before_publishing_leaves_the_review_units_as_they_were(tmp_path, monkeypatch):
     # review/es.units.json (what `review export` offers) was saved as soon as Spanish was translated,
     # so a run that failed later left units that matched none of the published subtitles
-    from captioner import pipeline
-    from captioner.asr import AsrOptions
     from conftest import real
+
+    from captioner.asr.recognize import AsrOptions
+    from captioner.pipeline import run as pipeline
 
     media = tmp_path / "jfk.flac"
     shutil.copy(real("jfk.flac"), media)

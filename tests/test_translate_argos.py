@@ -6,15 +6,15 @@ import json
 import socket
 
 import pytest
-from click.testing import CliRunner
-
 from argos_tiny import build_argosmodel
-from captioner.cli_languages import languages
+from click.testing import CliRunner
+from translate_fixtures import domain_glossary, sample_source_track
+
+from captioner.cli.languages import languages
 from captioner.errors import ModelError
 from captioner.translate.argos import ArgosEngine
 from captioner.translate.select import EngineChooser
 from captioner.translate.stage import translate_track
-from translate_fixtures import domain_glossary, sample_source_track
 
 
 class NetworkUsed(AssertionError):

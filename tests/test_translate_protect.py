@@ -4,12 +4,12 @@ from __future__ import annotations
 import shutil
 
 import pytest
+from translate_fixtures import SENTENCES, domain_glossary
 
-from captioner.translate.apertium import ApertiumEngine
 from captioner.translate.agreement import spanish_gender_number
+from captioner.translate.apertium import ApertiumEngine
 from captioner.translate.protect import translate_with_terms, verify
 from captioner.translate.term_rules import english_plural, find_occurrences, rules_from_glossary, target_plural
-from translate_fixtures import SENTENCES, domain_glossary
 
 needs_apertium = pytest.mark.skipif(
     shutil.which("apertium") is None or ("en", "es") not in ApertiumEngine().pairs(),

@@ -4,8 +4,8 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from captioner.qc import check_cues
-from captioner.rules import profile_for_language
+from captioner.captions.qc import check_cues
+from captioner.captions.rules import profile_for_language
 from captioner.translate.retime import even_cues, layout_translations, linger_limit
 from captioner.translate.sentences import Sentence
 

@@ -2,16 +2,15 @@
 from __future__ import annotations
 
 import pytest
-from faster_whisper.audio import pad_or_trim
-
-from captioner import whisper_model
-from captioner.asr import DRAFT_MODEL, AsrOptions, load_model, transcribe_audio
-from captioner.glossary_formats import load_glossaries
-from captioner.media import SAMPLE_RATE, decode
-from captioner.pipeline import bias_options
 from conftest import JFK_TEXT, ROOT, real
+from faster_whisper.audio import pad_or_trim
 from textnorm import wer
 
+from captioner.asr import whisper_model
+from captioner.asr.recognize import DRAFT_MODEL, AsrOptions, load_model, transcribe_audio
+from captioner.glossary.formats import load_glossaries
+from captioner.media.audio import SAMPLE_RATE, decode
+from captioner.pipeline.run import bias_options
 
 
 @pytest.fixture(scope="module")

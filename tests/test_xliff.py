@@ -6,8 +6,9 @@ import shutil
 import pytest
 from click.testing import CliRunner
 from lxml import etree
+from translate_fixtures import domain_glossary, sample_source_track
 
-from captioner.cli_languages import review
+from captioner.cli.languages import review
 from captioner.errors import InputFileError
 from captioner.formats.srt import read_srt
 from captioner.formats.vtt import read_vtt
@@ -16,7 +17,6 @@ from captioner.translate.apertium import ApertiumEngine
 from captioner.translate.review import load_reviewed, store_units
 from captioner.translate.review_xliff import export_review, import_review
 from captioner.translate.stage import translate_track
-from translate_fixtures import domain_glossary, sample_source_track
 
 pytestmark = pytest.mark.skipif(
     shutil.which("apertium") is None or ("en", "es") not in ApertiumEngine().pairs(),

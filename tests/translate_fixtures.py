@@ -7,7 +7,7 @@ in bench/translate_protection.py only.
 """
 from __future__ import annotations
 
-from captioner.glossary import Concept, Glossary, Translation
+from captioner.glossary.model import Concept, Glossary, Translation
 
 SENTENCES = [
     "Good afternoon, and welcome to A View to a Border, a webinar series of the UN Office of Counter-Terrorism.",
@@ -112,9 +112,9 @@ def sample_source_track(truth_path=None):
     import json
     from pathlib import Path
 
-    from captioner.captions import layout_text_in_span
+    from captioner.captions.rules import profile_for_language
+    from captioner.captions.segment import layout_text_in_span
     from captioner.model import CueTrack
-    from captioner.rules import profile_for_language
 
     profile = profile_for_language("en")
     truth_path = Path(truth_path or Path(__file__).resolve().parents[1] / "recordings" / "view-to-a-border.truth.json")

@@ -15,10 +15,10 @@ import re
 import pysrt
 
 from captioner.errors import InputFileError
-from captioner.cue_labels import shown_lines
 from captioner.formats.common import RLM
-from captioner.model import Cue
+from captioner.formats.labels import shown_lines
 from captioner.lang import is_rtl
+from captioner.model import Cue
 
 _TAG = re.compile(r"</?[a-zA-Z][^<>]*>|\{\\[^{}]*\}")  # <i>, <font color=..>, {\an8}
 _MARKS = "\u200e\u200f"

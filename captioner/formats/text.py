@@ -15,11 +15,11 @@ import textwrap
 from bisect import bisect_right
 from dataclasses import dataclass
 
-from captioner.cue_labels import CHEVRONS, DEFAULT_LABEL_STYLE, LABEL_STYLES, line_speakers
 from captioner.errors import CaptionerError
 from captioner.formats.common import timestamp
-from captioner.model import Cue, Transcript, Word
+from captioner.formats.labels import CHEVRONS, DEFAULT_LABEL_STYLE, LABEL_STYLES, line_speakers
 from captioner.lang import is_unspaced
+from captioner.model import Cue, Transcript, Word
 
 PARAGRAPH_PAUSE = 1.5
 PARAGRAPH_CHARS = 700

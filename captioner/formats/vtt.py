@@ -17,11 +17,11 @@ from __future__ import annotations
 import html
 import re
 
-from captioner.cue_labels import line_speakers, shown_lines, split_label
 from captioner.errors import InputFileError
 from captioner.formats.common import RLM, timestamp
-from captioner.model import Cue
+from captioner.formats.labels import line_speakers, shown_lines, split_label
 from captioner.lang import is_rtl
+from captioner.model import Cue
 
 _MARKS = "\u200e\u200f"
 # W3C WebVTT: hours optional (two digits or more), minutes and seconds two digits each, below 60,

@@ -1,6 +1,6 @@
 """Finding glossary terms in transcript text, to mark them with their definitions.
 
-The glossary is read by duck typing (captioner.glossary.Glossary, or anything
+The glossary is read by duck typing (captioner.glossary.model.Glossary, or anything
 with `concepts` whose items name a preferred term, acronym, variants, a
 definition and its source), so the page depends on no more than it uses.
 """
@@ -11,7 +11,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
-from .languages import primary
+from captioner.replay.languages import primary
 
 
 @dataclass

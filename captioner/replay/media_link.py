@@ -8,8 +8,7 @@ from pathlib import Path
 
 from captioner.errors import CaptionerError
 from captioner.model import Transcript
-
-from . import markup
+from captioner.replay import markup
 
 VIDEO_SUFFIXES = frozenset({".mp4", ".m4v", ".mkv", ".webm", ".mov", ".avi", ".ogv", ".mpg", ".mpeg", ".ts"})
 

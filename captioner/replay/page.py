@@ -13,16 +13,22 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from captioner.cue_labels import shown_lines
 from captioner.fileio import write_text_atomic
+from captioner.formats.labels import shown_lines
+from captioner.lang import direction
 from captioner.model import Cue, CueTrack, Transcript
-
-from . import markup
-from .glossary_marks import TermFinder, TermInfo, glossary_terms
-from ..lang import direction
-from .languages import autonym, same_language
-from .media_link import has_video, media_reference
-from .passages import Section, clock, iso_duration, ordered_chapters, source_sections, translated_sections
+from captioner.replay import markup
+from captioner.replay.glossary_marks import TermFinder, TermInfo, glossary_terms
+from captioner.replay.languages import autonym, same_language
+from captioner.replay.media_link import has_video, media_reference
+from captioner.replay.passages import (
+    Section,
+    clock,
+    iso_duration,
+    ordered_chapters,
+    source_sections,
+    translated_sections,
+)
 
 ASSETS = ("replay.css", "replay.js")
 UI_LANGUAGE = "en"  # the language of the page's own words (labels, headings)

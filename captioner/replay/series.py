@@ -6,13 +6,12 @@ from pathlib import Path
 
 from captioner.errors import CaptionerError
 from captioner.fileio import write_text_atomic
+from captioner.lang import direction
 from captioner.model import load_transcript
-
-from . import markup
-from ..lang import direction
-from .languages import autonym, same_language
-from .page import CSP, UI_LANGUAGE, asset_text
-from .passages import clock, iso_duration
+from captioner.replay import markup
+from captioner.replay.languages import autonym, same_language
+from captioner.replay.page import CSP, UI_LANGUAGE, asset_text
+from captioner.replay.passages import clock, iso_duration
 
 
 def _read_json(path: Path) -> dict:

@@ -3,10 +3,10 @@ protection, sentence splitting, re-timing and the review loop.
 
 The stage the pipeline calls is `translate_track`; see translate/stage.py.
 """
-from .base import TranslationEngine
-from .review import apply_reviewed, load_reviewed, store_units
-from .select import EngineChooser, choose_engine
-from .stage import rebuild_track, translate_track
+from captioner.translate.base import TranslationEngine
+from captioner.translate.review import apply_reviewed, load_reviewed, store_units
+from captioner.translate.select import EngineChooser, choose_engine
+from captioner.translate.stage import rebuild_track, translate_track
 
 __all__ = [
     "EngineChooser",

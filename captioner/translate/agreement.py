@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import re
 
-from ..lang import primary
-
+from captioner.lang import primary
 
 # Spanish articles by (gender, number), and the contracted forms.
 _ES_ARTICLES = {

@@ -15,9 +15,9 @@ import shutil
 import subprocess
 from functools import lru_cache
 
-from ..errors import CaptionerError, ModelError
-from ..lang import primary
-from .base import TranslationEngine
+from captioner.errors import CaptionerError, ModelError
+from captioner.lang import primary
+from captioner.translate.base import TranslationEngine
 
 # ISO 639-3 codes Apertium uses -> BCP 47 (the two-letter code where one exists).
 APERTIUM_TO_BCP47 = {

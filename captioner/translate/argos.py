@@ -15,9 +15,9 @@ import os
 import threading
 from pathlib import Path
 
-from ..errors import CaptionerError, ModelError
-from ..lang import primary
-from .base import TranslationEngine
+from captioner.errors import CaptionerError, ModelError
+from captioner.lang import primary
+from captioner.translate.base import TranslationEngine
 
 BEAM_SIZE = 4
 MAX_BATCH = 32  # sentences per CTranslate2 batch

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 
-from ..lang import primary
+from captioner.lang import primary
 
 
 class TranslationEngine(ABC):

@@ -23,9 +23,9 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
-from .agreement import agree_article
-from .base import TranslationEngine
-from .term_rules import GLOSSARY_KINDS, KINDS, PATTERN_KINDS, Occurrence, TermRule, find_occurrences
+from captioner.translate.agreement import agree_article
+from captioner.translate.base import TranslationEngine
+from captioner.translate.term_rules import GLOSSARY_KINDS, KINDS, PATTERN_KINDS, Occurrence, TermRule, find_occurrences
 
 OUTCOMES = ("engine_correct", "substituted_after", "protected", "missed")
 

@@ -19,13 +19,20 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 
-from ..captions import join_dialogues, layout_text_in_span
-from ..cue_labels import change_labels, labelled
-from ..linebreak import boundary_costs, join_tokens, layout_tokens, lines_from_breaks, separators, tokenize
-from ..model import Cue
-from ..qc import cue_issues
-from ..rules import Profile
-from .sentences import Sentence, word_joiner
+from captioner.captions.linebreak import (
+    boundary_costs,
+    join_tokens,
+    layout_tokens,
+    lines_from_breaks,
+    separators,
+    tokenize,
+)
+from captioner.captions.qc import cue_issues
+from captioner.captions.rules import Profile
+from captioner.captions.segment import join_dialogues, layout_text_in_span
+from captioner.formats.labels import change_labels, labelled
+from captioner.model import Cue
+from captioner.translate.sentences import Sentence, word_joiner
 
 MAX_MERGED_SENTENCES = 3
 MERGE_GAP = 0.5  # seconds: sentences further apart than this stay apart (a pause shows)

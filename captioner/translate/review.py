@@ -16,8 +16,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Iterable
 
-from ..errors import InputFileError
-from ..fileio import write_text_atomic
+from captioner.errors import InputFileError
+from captioner.fileio import write_text_atomic
 
 UNITS_VERSION = 1
 

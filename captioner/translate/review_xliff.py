@@ -12,14 +12,19 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import InputFileError
-from ..formats.xliff import XliffDocument, XliffUnit, read_xliff, write_xliff
-from ..model import CueTrack
-from ..rules import Profile
-from .review import (
-    ReviewedText, TranslationUnit, load_reviewed, load_units, save_reviewed, save_units,
+from captioner.captions.rules import Profile
+from captioner.errors import InputFileError
+from captioner.formats.xliff import XliffDocument, XliffUnit, read_xliff, write_xliff
+from captioner.model import CueTrack
+from captioner.translate.review import (
+    ReviewedText,
+    TranslationUnit,
+    load_reviewed,
+    load_units,
+    save_reviewed,
+    save_units,
 )
-from .stage import rebuild_track
+from captioner.translate.stage import rebuild_track
 
 
 def units_to_xliff(units: list[TranslationUnit], meta: dict, stem: str) -> XliffDocument:

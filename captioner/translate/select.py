@@ -5,11 +5,11 @@ where its mode is, else an error naming the commands that would get the pair.
 """
 from __future__ import annotations
 
-from ..errors import ModelError
-from .apertium import ApertiumEngine, package_name
-from .argos import ArgosEngine
-from ..lang import primary
-from .base import TranslationEngine
+from captioner.errors import ModelError
+from captioner.lang import primary
+from captioner.translate.apertium import ApertiumEngine, package_name
+from captioner.translate.argos import ArgosEngine
+from captioner.translate.base import TranslationEngine
 
 ENGINE_NAMES = ("auto", "argos", "apertium")
 

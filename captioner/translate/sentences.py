@@ -10,9 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..lang import is_unspaced
-from ..model import Cue
-
+from captioner.lang import is_unspaced
+from captioner.model import Cue
 
 # Words that end with a period without ending a sentence (compared in lower case).
 ABBREVIATIONS = frozenset(

@@ -18,18 +18,18 @@ import time
 from dataclasses import asdict
 from typing import Any, Iterable
 
-from ..errors import CaptionerError
-from ..cue_labels import line_speakers
-from ..model import Cue, CueTrack
-from ..rules import Profile, profile_for_language
-from ..lang import primary
-from .base import TranslationEngine
-from .protect import TermStats, translate_with_terms
-from .term_rules import rules_from_glossary
-from .retime import layout_translations
-from .review import ReviewedText, TranslationUnit, apply_reviewed, unit_key
-from .select import EngineChooser
-from .sentences import Sentence, sentences_from_cues
+from captioner.captions.rules import Profile, profile_for_language
+from captioner.errors import CaptionerError
+from captioner.formats.labels import line_speakers
+from captioner.lang import primary
+from captioner.model import Cue, CueTrack
+from captioner.translate.base import TranslationEngine
+from captioner.translate.protect import TermStats, translate_with_terms
+from captioner.translate.retime import layout_translations
+from captioner.translate.review import ReviewedText, TranslationUnit, apply_reviewed, unit_key
+from captioner.translate.select import EngineChooser
+from captioner.translate.sentences import Sentence, sentences_from_cues
+from captioner.translate.term_rules import rules_from_glossary
 
 
 def _engine(engine: TranslationEngine | str | None, source: str, target: str) -> TranslationEngine:
@@ -58,7 +58,7 @@ def translate_track(
     """Translate `source` into `target_lang`.
 
     engine: an engine object, or "auto" | "argos" | "apertium".
-    glossary: a captioner.glossary.Glossary (or None).
+    glossary: a captioner.glossary.model.Glossary (or None).
     boundaries: chapter start times; no cue crosses one.
     profile: reading rules (any profile; its language is set to target_lang);
              None: the target language's default profile.

@@ -12,8 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Iterable
 
-from ..lang import primary
-
+from captioner.lang import primary
 
 GLOSSARY_KINDS = ("approved", "proposed", "keep")
 PATTERN_KINDS = ("number", "url", "email")

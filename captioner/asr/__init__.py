@@ -1,0 +1,1 @@
+"""Recognition: the Whisper model, hotword selection, and words with times from speech."""

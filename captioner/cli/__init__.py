@@ -1,0 +1,1 @@
+"""Command line: parse arguments, call the library, print; one error path for every command."""

@@ -1,0 +1,113 @@
+"""`captioner agenda`: align a transcript to its agenda again, without transcribing again."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from captioner.agenda.align import align_agenda
+from captioner.agenda.items import find_agenda, load_agenda
+from captioner.errors import CaptionerError, InputFileError
+from captioner.fileio import write_text_atomic
+from captioner.formats.chapters import write_chapters_txt, write_chapters_vtt
+from captioner.model import Transcript, transcript_from_json, transcript_to_json
+from captioner.pipeline.lock import recording_lock
+
+
+@click.command("agenda")
+@click.argument("source", metavar="MEDIA-OR-TRANSCRIPT", type=click.Path(path_type=Path))
+@click.option("--agenda", "agenda_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Agenda file (.yaml or .txt). Default: <stem>.agenda.yaml or .agenda.txt beside the recording.")
+@click.option("--glossary", "glossary_paths", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Glossary file(s) whose acronyms and variants help find the items. Repeatable. "
+                   "Default: the glossary files in ./glossary/, if any.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Outputs go to OUT/<stem>/ (default: transcripts/ for a recording, "
+                   "the transcript's own folder for a transcript.json).")
+def agenda_command(source: Path, agenda_path: Path | None, glossary_paths: tuple[Path, ...],
+                   out_dir: Path | None) -> None:
+    """Find the agenda's items in a transcript: chapters, without transcribing again.
+
+    MEDIA-OR-TRANSCRIPT is a recording that `captioner transcribe` or `run` has
+    already processed (its transcript is read from OUT/<stem>/transcript.json), or
+    a transcript.json itself. The agenda lists the items in order: YAML with
+    titles, descriptions, keywords, speakers and optional start times, or plain
+    text with one item a line, as pasted from an invitation. A start time given
+    in the agenda ("00:12:30 Opening") is kept exactly.
+
+    Writes, in the transcript's folder: transcript.json with the chapters,
+    <stem>.chapters.vtt (a WebVTT chapters track) and chapters.txt (YouTube's
+    chapter list). Items that cannot be found, and boundaries that are not sure,
+    are reported as warnings to check.
+    """
+    transcript_path, transcript, media_path, stem = _locate(source, out_dir)
+    if agenda_path is None:
+        agenda_path = find_agenda(media_path) if media_path is not None else None
+        if agenda_path is None:
+            beside = f" beside {media_path}" if media_path is not None else ""
+            raise CaptionerError(f"no agenda found{beside}; give one with --agenda FILE "
+                                 f"or write {stem}.agenda.yaml or {stem}.agenda.txt next to the recording")
+    agenda = load_agenda(agenda_path)
+    glossary = _load_glossary(glossary_paths)
+
+    chapters, warnings = align_agenda(transcript, agenda, glossary)
+    transcript.chapters = chapters
+    folder = transcript_path.parent
+    chapters_txt, txt_warnings = write_chapters_txt(chapters, transcript.duration)
+    with recording_lock(folder):
+        write_text_atomic(transcript_path, transcript_to_json(transcript))
+        write_text_atomic(folder / f"{stem}.chapters.vtt", write_chapters_vtt(chapters))
+        write_text_atomic(folder / "chapters.txt", chapters_txt)
+
+    for chapter in chapters:
+        indent = "  " * (chapter.level - 1)
+        mark = "given" if chapter.fixed else f"{chapter.confidence:.2f}"
+        click.echo(f"{_clock(chapter.start)}  {indent}{chapter.title}  ({mark})")
+    for warning in warnings + txt_warnings:
+        click.echo(f"warning: {warning}", err=True)
+    click.echo(f"{len(chapters)} chapters from {agenda_path.name} -> {folder}", err=True)
+
+
+def _locate(source: Path, out_dir: Path | None) -> tuple[Path, Transcript, Path | None, str]:
+    """(transcript.json path, transcript, recording path if known, stem) for a recording or a transcript."""
+    if not source.exists():
+        raise CaptionerError(f"{source}: no such file; give a recording or its transcript.json")
+    if source.suffix.lower() == ".json":
+        transcript = _read_transcript(source)
+        media_path = Path(transcript.media.path) if transcript.media and transcript.media.path else None
+        stem = media_path.stem if media_path is not None else source.parent.name or "recording"
+        path = source if out_dir is None else Path(out_dir) / stem / "transcript.json"
+        return path, transcript, media_path, stem
+    stem = source.stem.strip() or "recording"
+    path = Path(out_dir or "transcripts") / stem / "transcript.json"
+    if not path.exists():
+        raise CaptionerError(f"no transcript of {source} at {path}; run `captioner transcribe {source}` first"
+                             + (f" (with --out {out_dir})" if out_dir else ""))
+    return path, _read_transcript(path), source, stem
+
+
+def _read_transcript(path: Path) -> Transcript:
+    try:
+        transcript = transcript_from_json(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError, TypeError, AttributeError) as exc:
+        raise InputFileError(f"{path}: not a captioner transcript.json ({type(exc).__name__}); "
+                             "run `captioner transcribe` to make one") from None
+    except OSError as exc:
+        raise InputFileError(f"{path}: cannot be read ({exc.strerror})") from None
+    if not isinstance(transcript.segments, list):
+        raise InputFileError(f"{path}: not a captioner transcript.json (no segments)")
+    return transcript
+
+
+def _load_glossary(paths: tuple[Path, ...]):
+    from captioner.glossary.formats import load_glossaries
+    from captioner.glossary.model import default_glossary_files
+
+    files = list(paths) or default_glossary_files("glossary")
+    return load_glossaries(files) if files else None
+
+
+def _clock(seconds: float) -> str:
+    whole = int(seconds)
+    return f"{whole // 3600}:{whole % 3600 // 60:02d}:{whole % 60:02d}"

@@ -1,0 +1,328 @@
+"""`captioner glossary ...`: the translators' loop (review, export, import) and `check`.
+
+Glossary files default to every *.yaml, *.csv and *.tbx in ./glossary; give
+others with --glossary (repeatable).
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import click
+
+from captioner.errors import CaptionerError, InputFileError
+from captioner.fileio import write_bytes_atomic, write_text_atomic
+from captioner.glossary.formats import load_glossaries, load_glossary
+from captioner.glossary.model import Glossary, Translation, compact, default_glossary_files
+
+DEFAULT_DIR = Path("glossary")
+
+
+class _GlossaryGroup(click.Group):
+    """Errors a user can act on become one line and exit 1, also when run on its own."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except CaptionerError as exc:
+            root = ctx.find_root()
+            if root.obj and isinstance(root.obj, dict) and root.obj.get("debug"):
+                raise
+            click.echo(f"error: {exc}", err=True)
+            ctx.exit(1)
+
+
+def _glossary_files(given: tuple[str, ...]) -> list[Path]:
+    if given:
+        return [Path(p) for p in given]
+    files = default_glossary_files(DEFAULT_DIR)
+    if not files:
+        raise InputFileError(f"no glossary files in ./{DEFAULT_DIR}/ (*.yaml, *.csv, *.tbx); "
+                             "run from the project folder or pass --glossary FILE")
+    return files
+
+
+def _languages(value: str | None, glossary: Glossary) -> list[str]:
+    if not value:
+        return glossary.languages()
+    return [v.strip() for v in value.split(",") if v.strip()]
+
+
+glossary_option = click.option(
+    "--glossary", "-g", "glossary_files", multiple=True, type=click.Path(dir_okay=False),
+    help="Glossary file (.yaml, .csv, .tbx); repeatable. Default: every one in ./glossary/.")
+
+
+@click.group("glossary", cls=_GlossaryGroup)
+def glossary_group() -> None:
+    """Review, exchange and check the terminology glossary.
+
+    \b
+    Translators' loop:
+      captioner glossary review --lang es        what still needs approving, in context
+      captioner glossary export --format tbx --lang es -o es.tbx
+      (review es.tbx in a CAT tool)
+      captioner glossary import es.tbx --reviewer "Ana Ruiz"
+    """
+
+
+# --- review --------------------------------------------------------------------
+
+def _clock(seconds: float) -> str:
+    s = int(seconds)
+    return f"{s // 3600:02d}:{s % 3600 // 60:02d}:{s % 60:02d}"
+
+
+def _sentence(words, first: int, end: int, limit: int = 14) -> str:
+    """The sentence around words[first:end], at most ``limit`` words either side."""
+    start = first
+    while start > 0 and first - start < limit and not words[start - 1].ends_sentence:
+        start -= 1
+    stop = end
+    while stop < len(words) and stop - end < limit and not words[stop - 1].ends_sentence:
+        stop += 1
+    text = " ".join(w.text for w in words[start:stop])
+    return ("…" if start > 0 and not words[start - 1].ends_sentence else "") + text + \
+           ("…" if stop < len(words) and not words[stop - 1].ends_sentence else "")
+
+
+@dataclass
+class _Occurrence:
+    recording: str
+    start: float
+    sentence: str
+
+
+def _occurrences(glossary: Glossary, transcripts_dir: Path) -> tuple[dict[str, list[_Occurrence]], int]:
+    from captioner.correct.spelling import find_terms
+    from captioner.model import load_transcript
+
+    found: dict[str, list[_Occurrence]] = {}
+    paths = sorted(transcripts_dir.glob("*/transcript.json")) if transcripts_dir.is_dir() else []
+    for path in paths:
+        try:
+            transcript = load_transcript(path)
+        except (ValueError, TypeError, KeyError, OSError) as exc:
+            click.echo(f"warning: {path} skipped: not a readable transcript ({exc})", err=True)
+            continue
+        recording = path.parent.name
+        words = transcript.words
+        offsets, total = [], 0
+        for segment in transcript.segments:
+            offsets.append(total)
+            total += len(segment.words)
+        for occ in find_terms(transcript, glossary):
+            if transcript.segments[occ.segment].words:
+                first = offsets[occ.segment] + occ.first_word
+                sentence = _sentence(words, first, offsets[occ.segment] + occ.end_word)
+            else:
+                sentence = transcript.segments[occ.segment].text.strip()
+            found.setdefault(occ.concept, []).append(_Occurrence(recording, occ.start, sentence))
+    return found, len(paths)
+
+
+@glossary_group.command("review")
+@click.option("--lang", "lang", required=True, help="Target language code (es, fr, ar, ...).")
+@click.option("--transcripts", "transcripts_dir", default="transcripts", show_default=True,
+              type=click.Path(file_okay=False), help="Folder with <stem>/transcript.json files to search.")
+@click.option("--contexts", default=3, show_default=True, type=click.IntRange(0),
+              help="How many occurrences to show per concept.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+@glossary_option
+def review_command(lang: str, transcripts_dir: str, contexts: int, as_json: bool,
+                   glossary_files: tuple[str, ...]) -> None:
+    """List the concepts whose LANG translation is not approved yet, most frequent first,
+    with where each term occurs in the transcripts (recording, time, sentence)."""
+    glossary = load_glossaries(_glossary_files(glossary_files))
+    occurrences, searched = _occurrences(glossary, Path(transcripts_dir))
+    pending = [c for c in glossary if c.approved(lang) is None]
+    order = {c.id: i for i, c in enumerate(glossary)}
+    pending.sort(key=lambda c: (-len(occurrences.get(c.id, [])), order[c.id]))
+    if as_json:
+        items = []
+        for c in pending:
+            tr = c.translations.get(lang)
+            items.append({
+                "id": c.id, "term": c.term, "short_form": c.short_form, "definition": c.definition,
+                "translation": tr.term if tr else None, "status": tr.status if tr else "missing",
+                "count": len(occurrences.get(c.id, [])),
+                "occurrences": [{"recording": o.recording, "start": o.start, "sentence": o.sentence}
+                                for o in occurrences.get(c.id, [])]})
+        click.echo(json.dumps({"language": lang, "recordings": searched, "pending": items},
+                              ensure_ascii=False, indent=1))
+        return
+    click.echo(f"{len(pending)} of {len(glossary)} concepts have no approved '{lang}' translation "
+               f"({searched} transcript{'s' if searched != 1 else ''} searched in {transcripts_dir}/).")
+    for c in pending:
+        tr = c.translations.get(lang)
+        current = f"{tr.term} [{tr.status}]" if tr else "(no translation)"
+        found = occurrences.get(c.id, [])
+        name = c.term + (f" ({c.short_form})" if c.short_form and c.short_form != c.term else "")
+        click.echo(f"\n{name}  [{c.id}]\n  {lang}: {current}\n  {len(found)} occurrence{'s' if len(found) != 1 else ''}")
+        for o in found[:contexts]:
+            click.echo(f"    {o.recording} {_clock(o.start)}  {o.sentence}")
+        if len(found) > contexts:
+            click.echo(f"    ... and {len(found) - contexts} more")
+
+
+# --- export --------------------------------------------------------------------
+
+@glossary_group.command("export")
+@click.option("--format", "fmt", required=True, type=click.Choice(["tbx", "csv", "tsv", "yaml"]),
+              help="tbx (TBX-Basic, ISO 30042), csv (term, aliases, definition, languages), "
+                   "tsv (source, target, comment; one language), yaml.")
+@click.option("--languages", "--lang", "langs",
+              help="Languages, comma separated, as `run --languages` takes them (default: all in the glossary; "
+                   "tsv: exactly one).")
+@click.option("--unapproved", is_flag=True, help="Only concepts without an approved translation in these languages.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write here instead of standard output.")
+@glossary_option
+def export_command(fmt: str, langs: str | None, unapproved: bool, output: str | None,
+                   glossary_files: tuple[str, ...]) -> None:
+    """Export the glossary for translators' tools (OmegaT, memoQ, Trados, spreadsheets)."""
+    from captioner.glossary import formats
+    glossary = load_glossaries(_glossary_files(glossary_files))
+    languages = _languages(langs, glossary)
+    if unapproved:
+        glossary = Glossary([c for c in glossary if any(c.approved(lang) is None for lang in languages)],
+                            name=glossary.name, source_language=glossary.source_language)
+    if fmt == "tsv" and len(languages) != 1:
+        raise click.UsageError("a TSV glossary holds one language: give exactly one with --lang")
+    if fmt == "tbx":
+        data = formats.write_tbx(glossary, languages)
+    elif fmt == "csv":
+        data = formats.write_csv(glossary, languages).encode("utf-8")
+    elif fmt == "tsv":
+        data = formats.write_tsv(glossary, languages[0]).encode("utf-8")
+    else:
+        data = formats.write_yaml(glossary).encode("utf-8")
+    if output:
+        write_bytes_atomic(Path(output), data)
+        click.echo(f"wrote {len(glossary)} concepts to {output}", err=True)
+    else:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+
+
+# --- import --------------------------------------------------------------------
+
+def _read_import(path: Path, lang: str | None) -> Glossary:
+    from captioner.glossary import formats
+    if path.suffix.lower() == ".tsv":
+        language = lang or formats.tsv_language_from_name(path)
+        if not path.is_file():
+            raise InputFileError(f"{path} not found; check the path")
+        return formats.read_tsv(formats.decode_text(path.read_bytes(), str(path)), language, str(path))
+    return load_glossary(path)
+
+
+@glossary_group.command("import")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--into", type=click.Path(dir_okay=False),
+              help="YAML glossary to update (default: the file each concept comes from).")
+@click.option("--reviewer", help="Who reviewed the translations (default: the reviewer named in FILE).")
+@click.option("--languages", "--lang", "langs",
+              help="Only these languages, comma separated, as `run --languages` takes them (a .tsv file: its language).")
+@click.option("--force", is_flag=True, help="Overwrite approved translations that differ.")
+@click.option("--dry-run", is_flag=True, help="Report what would change; write nothing.")
+@glossary_option
+def import_command(file: str, into: str | None, reviewer: str | None, langs: str | None, force: bool,
+                   dry_run: bool, glossary_files: tuple[str, ...]) -> None:
+    """Merge reviewed translations from FILE (.tbx, .csv, .tsv, .yaml) and mark them approved.
+
+    A translation that differs from one already approved is a conflict: nothing is
+    written until it is resolved (edit FILE, or --force). Terms FILE has that the
+    glossary does not are reported and skipped. The YAML is rewritten atomically,
+    keeping its comments.
+    """
+    from captioner.glossary import formats
+    imported = _read_import(Path(file), langs.split(",")[0].strip() if langs else None)
+    wanted = set(_languages(langs, imported)) if langs else None
+    base_files = [Path(into)] if into else _glossary_files(glossary_files)
+    base = load_glossaries(base_files)
+    today = _dt.date.today().isoformat()
+
+    changes: dict[str, list[tuple[str, str, Translation]]] = {}
+    conflicts, unknown, unchanged, missing_reviewer = [], [], 0, []
+    for concept in imported:
+        target = base.get(concept.id)
+        if target is None or compact(target.term) != compact(concept.term):
+            target = base.lookup(concept.term) or (base.lookup(concept.acronym) if concept.acronym else None)
+        if target is None:
+            unknown.append(concept.term)
+            continue
+        for lang, tr in concept.translations.items():
+            if wanted is not None and lang not in wanted:
+                continue
+            who = reviewer or tr.reviewer
+            if not who:
+                missing_reviewer.append(f"{target.term} ({lang})")
+                continue
+            status = "deprecated" if tr.status == "deprecated" else "approved"
+            new = Translation(term=tr.term, status=status, reviewer=who,
+                              reviewed=today if reviewer or not tr.reviewed else tr.reviewed,
+                              source=tr.source, note=tr.note)
+            old = target.translations.get(lang)
+            if old is not None and old.term == new.term and old.status == new.status:
+                unchanged += 1
+                continue
+            if old is not None and old.status == "approved" and old.term != new.term and not force:
+                conflicts.append(f"{target.term} ({lang}): approved '{old.term}', {file} says '{new.term}'")
+                continue
+            origin = into or (target.origin[0] if target.origin else None)
+            if origin is None or Path(origin).suffix.lower() not in (".yaml", ".yml"):
+                raise InputFileError(f"'{target.term}' comes from {origin}, which cannot be updated in place; "
+                                     "pass --into a YAML glossary")
+            changes.setdefault(origin, []).append((target.id, lang, new))
+
+    if missing_reviewer:
+        raise InputFileError(f"{len(missing_reviewer)} translations in {file} name no reviewer "
+                             f"(first: {missing_reviewer[0]}); say who reviewed them with --reviewer NAME")
+    count = sum(len(v) for v in changes.values())
+    for term in unknown:
+        click.echo(f"skipped: '{term}' is not in the glossary", err=True)
+    if conflicts:
+        for line in conflicts:
+            click.echo(f"conflict: {line}", err=True)
+        raise InputFileError(f"{len(conflicts)} conflict{'s' if len(conflicts) != 1 else ''} with approved "
+                             "translations; nothing written. Correct the file, or rerun with --force to overwrite")
+    for path, updates in changes.items():
+        text = formats.decode_text(Path(path).read_bytes(), path)
+        new_text = formats.update_yaml(text, path, updates)
+        formats.read_yaml(new_text, path)  # never write a file that would not load
+        if not dry_run:
+            write_text_atomic(Path(path), new_text)
+    verb = "would approve" if dry_run else "approved"
+    click.echo(f"{verb} {count} translation{'s' if count != 1 else ''}, {unchanged} unchanged, "
+               f"{len(unknown)} unknown term{'s' if len(unknown) != 1 else ''}"
+               + (f"; updated {', '.join(changes)}" if changes and not dry_run else ""))
+
+
+# --- check ---------------------------------------------------------------------
+
+@glossary_group.command("check")
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False))
+def check_command(files: tuple[str, ...]) -> None:
+    """Validate glossary files (default: every one in ./glossary/): syntax with file and line,
+    missing fields, bad statuses, terms or aliases claimed twice, risky sounds-like entries.
+    Exits 1 when there are errors."""
+    from captioner.glossary.check import check_files
+
+    paths = _glossary_files(files)
+    problems = check_files(paths)
+    for problem in problems:
+        click.echo(str(problem))
+    errors = sum(1 for p in problems if p.level == "error")
+    warnings = len(problems) - errors
+    summary = (f"{errors} error{'s' if errors != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''} "
+               f"in {len(paths)} file{'s' if len(paths) != 1 else ''}")
+    if errors:
+        click.echo(summary, err=True)
+        click.get_current_context().exit(1)
+    click.echo(summary)
+
+
+__all__ = ["glossary_group"]

@@ -1,0 +1,214 @@
+"""`captioner languages` (translation engines and pairs) and `captioner review` (XLIFF loop)."""
+from __future__ import annotations
+
+import json
+import zipfile
+from pathlib import Path
+
+import click
+
+from captioner.cli.replay import rebuild
+from captioner.errors import CaptionerError, ModelError
+from captioner.fileio import write_bytes_atomic
+from captioner.formats.labels import DEFAULT_LABEL_STYLE
+from captioner.lang import primary
+from captioner.model import load_transcript
+from captioner.translate.apertium import ApertiumEngine
+from captioner.translate.argos import argos_package_module, installed_packages
+from captioner.translate.review import units_path
+
+OFFLINE_HINT = ("download the .argosmodel file on a machine with internet and run "
+                "`captioner languages install --from-file FILE.argosmodel`")
+
+
+@click.group("languages")
+def languages() -> None:
+    """Translation pairs: what is installed, and installing argostranslate packages.
+
+    Two engines translate captions: argostranslate (neural; packages from its
+    index or from .argosmodel files) and Apertium (rule-based; Debian packages
+    such as apertium-eng-spa). `captioner run --engine auto` uses argostranslate
+    where its package for the pair is installed, else Apertium.
+    """
+
+
+@languages.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (a list of engine, source, target, detail).")
+def list_pairs(as_json: bool) -> None:
+    """Show every installed translation pair and the engine that has it."""
+    rows = []
+    for pkg in installed_packages():
+        rows.append(("argos", f"{pkg.from_code}->{pkg.to_code}",
+                     f"{Path(pkg.package_path).name} {pkg.package_version}".strip()))
+    apertium = ApertiumEngine()
+    for (src, tgt), mode in sorted(apertium.modes().items()):
+        rows.append(("apertium", f"{src}->{tgt}", f"mode {mode}"))
+    if as_json:
+        click.echo(json.dumps([{"engine": engine, "source": pair.split("->")[0], "target": pair.split("->")[1],
+                                "detail": detail} for engine, pair, detail in rows], indent=1))
+        return
+    if not rows:
+        click.echo("no translation pairs installed; run `captioner languages install es` "
+                   "(or --from-file X.argosmodel), or `apt-get install apertium-eng-spa`")
+        return
+    click.echo(f"{'engine':9s} {'pair':9s} detail")
+    for engine, pair, detail in rows:
+        click.echo(f"{engine:9s} {pair:9s} {detail}")
+
+
+def _install_file(path: Path) -> str:
+    if not path.is_file():
+        raise CaptionerError(f"{path}: no such file")
+    if not zipfile.is_zipfile(path):
+        raise CaptionerError(f"{path} is not an .argosmodel package (not a zip archive)")
+    with zipfile.ZipFile(path) as archive:
+        names = archive.namelist()
+    if not any(n.count("/") == 1 and n.endswith("/metadata.json") for n in names):
+        raise CaptionerError(f"{path} is not an .argosmodel package (no <folder>/metadata.json inside)")
+    package = argos_package_module()
+    before = {Path(p.package_path) for p in installed_packages()}
+    try:
+        package.install_from_path(path)
+    except Exception as exc:
+        raise ModelError(f"cannot install {path}: {exc}") from exc
+    new = [p for p in installed_packages() if Path(p.package_path) not in before]
+    installed = new or [p for p in installed_packages() if Path(p.package_path).name in {n.split("/")[0] for n in names}]
+    if not installed:
+        raise ModelError(f"{path} was unpacked but holds no translation package argostranslate can load")
+    return ", ".join(f"{p.from_code}->{p.to_code}" for p in installed)
+
+
+def _install_from_index(source: str, targets: list[str]) -> list[str]:
+    package = argos_package_module()
+    from argostranslate import settings
+
+    index = Path(settings.local_package_index)
+    package.update_package_index()  # logs and returns on network errors
+    if not index.exists():
+        raise ModelError(f"cannot reach the argostranslate package index (offline?); {OFFLINE_HINT}")
+    try:
+        available = package.get_available_packages()
+    except Exception as exc:
+        raise ModelError(f"the argostranslate package index {index} cannot be read ({exc}); {OFFLINE_HINT}") from exc
+    done = []
+    for target in targets:
+        tgt = primary(target)
+        matches = [p for p in available if p.from_code == source and p.to_code == tgt]
+        if not matches:
+            known = sorted({p.to_code for p in available if p.from_code == source})
+            raise ModelError(f"the argostranslate index has no {source}->{tgt} package; "
+                             f"from {source} it has: {', '.join(known) or 'none'}")
+        try:
+            download = matches[0].download()
+        except Exception as exc:
+            raise ModelError(f"downloading the {source}->{tgt} package failed ({exc}); {OFFLINE_HINT}") from exc
+        package.install_from_path(download)
+        done.append(f"{source}->{tgt}")
+    return done
+
+
+@languages.command("install")
+@click.argument("codes", nargs=-1)
+@click.option("--from-file", "files", multiple=True, type=click.Path(path_type=Path),
+              help="Install an .argosmodel package file (no network needed). Repeatable.")
+@click.option("--from", "source", default="en", show_default=True, help="Source language of the pairs CODES.")
+def install(codes: tuple[str, ...], files: tuple[Path, ...], source: str) -> None:
+    """Install argostranslate packages: `install es fr` from the package index (needs
+    internet), or `install --from-file translate-en_es.argosmodel` from a file."""
+    if not codes and not files:
+        raise click.UsageError("name language codes (e.g. `es fr`) or give --from-file FILE")
+    for path in files:
+        click.echo(f"installed argos {_install_file(path)} from {path}")
+    if codes:
+        for pair in _install_from_index(primary(source), list(codes)):
+            click.echo(f"installed argos {pair} from the argostranslate index")
+
+
+# --- review ------------------------------------------------------------------
+
+@click.group("review")
+def review() -> None:
+    """The translators' loop: export subtitles for review as XLIFF 2.0, import them back.
+
+    `review export --lang es` writes OUT/<stem>/review/<stem>.es.xlf with one unit per
+    sentence (the English source, the translation, and as notes its time, speaker,
+    source cues, machine translation and glossary terms). Edit the targets in any CAT
+    tool, then `review import FILE` stores the reviewed texts and rebuilds
+    <stem>.es.srt and .vtt. Reviewed text is kept by every later translation run.
+    """
+
+
+def _stems_with(out_dir: Path, lang: str) -> list[str]:
+    if not out_dir.is_dir():
+        return []
+    return sorted(p.name for p in out_dir.iterdir() if units_path(p, lang).exists())
+
+
+@review.command("export")
+@click.option("--lang", "lang", required=True, help="Target language code, e.g. es.")
+@click.argument("stems", nargs=-1)
+@click.option("--out", "out_dir", default="transcripts", show_default=True, type=click.Path(path_type=Path),
+              help="Folder holding one output folder per recording.")
+def export(lang: str, stems: tuple[str, ...], out_dir: Path) -> None:
+    """Write XLIFF 2.0 for the recordings STEMS (default: every one translated into LANG)."""
+    from captioner.translate.review_xliff import export_review
+
+    chosen = list(stems) or _stems_with(out_dir, lang)
+    if not chosen:
+        raise CaptionerError(f"no recording in {out_dir} has a {lang} translation; "
+                             f"run `captioner run --languages {lang}` first")
+    for stem in chosen:
+        folder = out_dir / stem
+        path = folder / "review" / f"{stem}.{lang}.xlf"
+        write_bytes_atomic(path, export_review(folder, stem, lang))
+        click.echo(str(path))
+
+
+def _rebuild_language(folder: Path, stem: str, lang: str, cues) -> list[Path]:
+    """Every published file of one language, as a run writes them (`review import` rewrote the
+    .srt and .vtt and left the .txt with the machine translation), with the run's speaker labels."""
+    from captioner.pipeline.run import write_language_files
+
+    try:
+        report = json.loads((folder / "report.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        report = {}
+    labels = ((report.get("qc") or {}).get(lang) or {}).get("profile", {}).get("speaker_labels", DEFAULT_LABEL_STYLE)
+    return write_language_files(folder, stem, load_transcript(folder / "transcript.json"), lang, cues, labels)
+
+
+@review.command("import")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--out", "out_dir", default="transcripts", show_default=True, type=click.Path(path_type=Path),
+              help="Folder holding one output folder per recording.")
+@click.option("--reviewer", default=None, help="Name recorded with the reviewed texts.")
+def import_(file: Path, out_dir: Path, reviewer: str | None) -> None:
+    """Take a reviewed XLIFF file back: store its texts and rebuild that language's subtitles."""
+    from captioner.translate.review_xliff import import_review
+
+    try:
+        data = file.read_bytes()
+    except FileNotFoundError:
+        raise CaptionerError(f"{file}: no such file") from None
+    except OSError as exc:
+        raise CaptionerError(f"{file} cannot be read ({exc.strerror})") from None
+    result = import_review(data, out_dir, name=str(file), reviewer=reviewer)
+    folder = out_dir / result.stem
+    if not (folder / "transcript.json").is_file():
+        raise CaptionerError(f"{folder / 'transcript.json'} not found: the reviewed texts are stored, but the "
+                             f"subtitles are rebuilt from a `captioner run` output folder; run it, then import again")
+    for path in _rebuild_language(folder, result.stem, result.language, result.track.cues):
+        click.echo(str(path))
+    try:
+        click.echo(str(rebuild(out_dir, result.stem)))  # the page lists the language's files
+    except CaptionerError as exc:
+        click.echo(f"warning: the replay page was not rebuilt ({exc}); run `captioner replay {result.stem}`",
+                   err=True)
+    click.echo(f"{len(result.changed)} unit(s) changed" + (f": {', '.join(result.changed)}" if result.changed else ""))
+    if result.confirmed:
+        click.echo(f"{len(result.confirmed)} unit(s) confirmed unchanged: {', '.join(result.confirmed)}")
+    if result.unknown:
+        click.echo(f"warning: {len(result.unknown)} unit(s) match no sentence of the current translation "
+                   f"(the recording was re-transcribed?): {', '.join(result.unknown)}", err=True)
+    if result.empty:
+        click.echo(f"warning: {len(result.empty)} unit(s) left empty were ignored: {', '.join(result.empty)}", err=True)

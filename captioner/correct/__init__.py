@@ -1,0 +1,1 @@
+"""Correction: glossary terms restored in the transcript, by spelling and by listening again."""

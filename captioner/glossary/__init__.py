@@ -1,0 +1,1 @@
+"""Glossary: the terminology model, its text helpers, checks and exchange formats."""

@@ -1,0 +1,1 @@
+"""Pipeline: one recording from media to published files (stages, cache, lock, report, batch)."""

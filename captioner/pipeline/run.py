@@ -1,0 +1,558 @@
+"""Stage order, the stage cache, the lock and the files written for a recording.
+
+Each stage is a plain function from model objects to model objects; this module
+decides the order, skips stages whose inputs did not change, and writes the
+outputs atomically. Every stage's cache key holds the key of the stage before
+it, so a change reruns that stage and what follows, never what came before.
+"""
+from __future__ import annotations
+
+import dataclasses
+import json
+import time
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from captioner.agenda.align import align_agenda, chapter_boundaries
+from captioner.agenda.items import Agenda, agenda_hash, find_agenda, load_agenda
+from captioner.asr import recognize as asr
+from captioner.asr.spoken_language import text_language
+from captioner.captions.coverage import check_captions, check_warnings
+from captioner.captions.qc import check_cues
+from captioner.captions.rules import get_profile
+from captioner.captions.segment import segment
+from captioner.correct.listen_again import ListenOptions, listen_again
+from captioner.correct.spelling import CorrectOptions, correct_transcript
+from captioner.errors import CaptionerError
+from captioner.fileio import write_text_atomic
+from captioner.formats.chapters import write_chapters_txt, write_chapters_vtt
+from captioner.formats.srt import write_srt
+from captioner.formats.text import write_text
+from captioner.formats.vtt import write_vtt
+from captioner.glossary.formats import load_glossaries
+from captioner.glossary.model import Glossary, default_glossary_files, select_bias_terms
+from captioner.lang import normalize as normalize_language
+from captioner.lang import primary as primary_language
+from captioner.media import audio as media
+from captioner.model import Chapter, CueTrack, Transcript, from_dict, to_dict, transcript_to_json
+from captioner.pipeline.cache import StageCache, stable_hash
+from captioner.pipeline.lock import recording_lock
+from captioner.speakers.diarize import EvidenceThread, SpeakerOptions, Turn, assign_words
+from captioner.speakers.diarize import detect as detect_speakers
+from captioner.speakers.names import (
+    apply_edits,
+    apply_names,
+    find_speaker_edits,
+    load_speaker_edits,
+    name_speakers,
+    speaking_time,
+)
+from captioner.threads import fix_blas_threads
+
+BIAS_MODES = ("hotwords", "prompt", "none")
+# Measured with bench/bias_modes.py on the sample and 16 espeak-ng webinars (4 scripts x 4 seeds),
+# with tiny.en: hotwords of up to 100 tokens, without conditioning on the previous text, gave the
+# lowest mean WER and the most terms right; 60 tokens, or keeping the previous text, lost more
+# windows. With Whisper base the same hotwords seemed to lose stretches of speech on the corpus
+# tuning set; what they lost was a repaired sentence captioned after the segment it had been skipped
+# in (speech_repair.splice). Since that fix, base with hotwords on the tuning set (bench/corpus.py
+# --set tuning --systems full-hotwords,full-nobias): WER 0.100 against 0.104 without, terms 0.90
+# against 0.79, sentences covered 0.986 against 0.991; so every model gets hotwords by default. The
+# test set confirmed the terms (0.87 against 0.79) at a WER of 0.133 against 0.131.
+BIAS_TOKENS = 100
+BIAS_WITHOUT_PREVIOUS_TEXT = True
+
+
+@dataclass
+class RunOptions:
+    out_dir: Path = Path("transcripts")
+    asr: asr.AsrOptions = field(default_factory=asr.AsrOptions)
+    glossary_paths: list[Path] | None = None  # None: every file in ./glossary/
+    correct: bool = True
+    listen: bool = True  # check loosely heard terms against the audio (listen_again.py); needs correct
+    bias: str = "hotwords"  # see BIAS_MODES
+    agenda_path: Path | None = None  # None: <stem>.agenda.yaml|txt beside the media
+    languages: list[str] = field(default_factory=list)
+    engine: str = "auto"
+    profile: str | None = None
+    rule_overrides: dict = field(default_factory=dict)
+    replay: bool = True
+    copy_media: bool = False
+    speakers: str = "auto"  # "auto", "off", or a number of speakers
+
+    def __post_init__(self) -> None:
+        # one language, one set of files, however its code was written ("ES", "es")
+        self.languages = list(dict.fromkeys(normalize_language(code) for code in self.languages))
+
+
+class Reporter:
+    """What the pipeline tells the person running it. The CLI prints; tests collect."""
+
+    def __init__(self) -> None:
+        self.messages: list[str] = []
+        self.warnings: list[str] = []
+
+    def info(self, message: str) -> None:
+        self.messages.append(message)
+
+    def warn(self, message: str) -> None:
+        self.warnings.append(message)
+
+    def progress(self, label: str, total: float) -> Callable[[float], None] | None:
+        return None
+
+    def done_progress(self) -> None:
+        pass
+
+
+@dataclass
+class RunResult:
+    stem: str
+    folder: Path
+    transcript: Transcript
+    tracks: dict[str, CueTrack]
+    report: dict
+    files: list[Path]
+    errors: list[str] = field(default_factory=list)
+
+
+def remove_stale_temporaries(folder: Path) -> None:
+    """Temporary files of a run that was killed before it could rename them (we hold the lock)."""
+    for pattern in (".*.tmp", ".cache/.*.tmp", "review/.*.tmp"):
+        for path in folder.glob(pattern):
+            path.unlink(missing_ok=True)
+
+
+def output_folder(media_path: Path, out_dir: Path) -> tuple[str, Path]:
+    """OUT/<stem>: the stem is the file name alone, so no input name can point outside OUT."""
+    stem = Path(media_path).stem.strip() or "recording"
+    if stem in (".", ".."):
+        stem = "recording"
+    return stem, Path(out_dir) / stem
+
+
+class Stages:
+    """Runs the stages for one recording, with the cache and the timings."""
+
+    def __init__(self, folder: Path, options: RunOptions, reporter: Reporter):
+        self.options = options
+        self.reporter = reporter
+        self.cache = StageCache(folder / ".cache")
+        self.timings: dict[str, dict] = {}
+        self._audio = None
+
+    def decoded_audio(self, info):
+        """The recording as 16 kHz mono samples, decoded once for the stages that read them."""
+        if self._audio is None:
+            self._audio = media.decode(Path(info.path))
+        return self._audio
+
+    def cached(self, stage: str, key_parts: dict, compute: Callable[[], object],
+               dump: Callable[[object], object], load: Callable[[object], object]):
+        key = stable_hash({"stage": stage, **key_parts})
+        stored = self.cache.get(stage, key)
+        if stored is not None:
+            self.timings[stage] = {"seconds": 0.0, "reused": True}
+            return load(stored), key
+        started = time.perf_counter()
+        value = compute()
+        self.cache.put(stage, key, dump(value))
+        self.timings[stage] = {"seconds": round(time.perf_counter() - started, 3), "reused": False}
+        return value, key
+
+    def transcribe(self, info, asr_options: asr.AsrOptions) -> tuple[Transcript, str]:
+        def compute() -> Transcript:
+            started = time.perf_counter()
+            audio = self.decoded_audio(info)
+            decoded = time.perf_counter()
+            bar = self.reporter.progress("transcribing", info.duration)
+            try:
+                transcript = asr.transcribe_audio(audio, asr_options, progress=bar)
+            finally:
+                self.reporter.done_progress()
+            transcript.media = info
+            transcript.timings["decode_seconds"] = round(decoded - started, 3)
+            return transcript
+
+        transcript, key = self.cached("asr", {"media": info.sha256, "asr": asr_options.cache_key()},
+                                      compute, to_dict, lambda d: from_dict(Transcript, d))
+        if self.timings["asr"]["reused"]:
+            self.reporter.info("transcript: reused (same media and options)")
+        transcript.media = info
+        return transcript, key
+
+    def correct(self, transcript: Transcript, glossary: Glossary | None, up: str) -> tuple[Transcript, str]:
+        if glossary is None or not self.options.correct:
+            return transcript, stable_hash({"up": up, "correct": False})
+        options = CorrectOptions()
+        return self.cached(
+            "correct", {"up": up, "glossary": glossary.glossary_hash(), "options": dataclasses.asdict(options)},
+            lambda: correct_transcript(transcript, glossary, options)[0],
+            to_dict, lambda d: from_dict(Transcript, d))
+
+    def listen(self, info, transcript: Transcript, glossary: Glossary | None, asr_options: asr.AsrOptions,
+               up: str) -> tuple[Transcript, str]:
+        try:
+            if glossary is None or not (self.options.correct and self.options.listen):
+                return transcript, stable_hash({"up": up, "listen": False})
+            options = ListenOptions()
+
+            def compute() -> Transcript:
+                audio = self.decoded_audio(info)
+                return listen_again(transcript, audio, glossary, asr.load_model(asr_options), options)[0]
+
+            return self.cached(
+                "listen", {"up": up, "glossary": glossary.glossary_hash(), "options": dataclasses.asdict(options)},
+                compute, to_dict, lambda d: from_dict(Transcript, d))
+        finally:
+            self._audio = None  # the last stage that reads the samples: a long recording's are large
+
+    def chapters(self, transcript: Transcript, agenda: Agenda | None, glossary, up: str):
+        if agenda is None:
+            return [], [], stable_hash({"up": up, "agenda": None})
+        glossary_key = glossary.glossary_hash() if glossary is not None else None
+        (chapters, warnings), key = self.cached(
+            "agenda", {"up": up, "agenda": agenda_hash(agenda), "glossary": glossary_key},
+            lambda: align_agenda(transcript, agenda, glossary),
+            lambda v: {"chapters": to_dict(v[0]), "warnings": v[1]},
+            lambda d: ([from_dict(Chapter, c) for c in d["chapters"]], d["warnings"]))
+        return chapters, warnings, key
+
+    def start_speakers(self, info) -> EvidenceThread | None:
+        """Speaker detection's work on the audio alone, on its own thread beside recognition."""
+        return None if self.options.speakers == "off" else EvidenceThread(info.path)
+
+    def speaker_turns(self, info, transcript: Transcript, agenda: Agenda | None, up: str,
+                      evidence: EvidenceThread | None = None):
+        """Voice turns labelled S1, S2, ... (None when speakers are off)."""
+        mode = self.options.speakers
+        if mode == "off":
+            return None, stable_hash({"up": up, "speakers": "off"})
+        if mode == "auto":
+            low, high = 1, (len(agenda.speakers) or None) if agenda is not None else None
+        else:
+            low = high = int(mode)
+        spans = [(w.start, w.end) for w in transcript.words]
+
+        def compute() -> list[Turn]:
+            source = evidence.result() if evidence is not None else Path(info.path)
+            return detect_speakers(source, speech_spans=spans, max_speakers=high, min_speakers=low)
+
+        try:
+            return self.cached(
+                "speakers", {"up": up, "media": info.sha256, "min": low, "max": high,
+                             "options": dataclasses.asdict(SpeakerOptions())},
+                compute, to_dict, lambda d: [from_dict(Turn, t) for t in d])
+        finally:
+            if evidence is not None:
+                evidence.cancel()  # no longer needed (done, or the turns came from the cache)
+
+    def captions(self, transcript: Transcript, boundaries: list[float], up: str):
+        profile = get_profile(self.options.profile, language=transcript.language, **self.options.rule_overrides)
+
+        def compute():
+            cues, issues = segment(transcript.words, profile, boundaries=boundaries)
+            return CueTrack(language=transcript.language, cues=cues), [str(i) for i in issues]
+
+        (track, issues), key = self.cached(
+            "captions", {"up": up, "profile": to_dict(profile), "boundaries": boundaries}, compute,
+            lambda v: {"track": to_dict(v[0]), "issues": v[1]},
+            lambda d: (from_dict(CueTrack, d["track"]), d["issues"]))
+        return track, issues, profile, key
+
+
+_glossaries: dict[tuple, Glossary] = {}
+
+
+def load_glossary_for_run(options: RunOptions) -> Glossary | None:
+    """The merged glossary; kept per process while its files are unchanged (batches reuse it)."""
+    paths = options.glossary_paths
+    if paths is None:
+        paths = default_glossary_files()
+    if not paths:
+        return None
+    key = tuple((str(p), *_stat(p)) for p in paths)
+    if key not in _glossaries:
+        _glossaries.clear()
+        _glossaries[key] = load_glossaries(paths)
+    return _glossaries[key]
+
+
+def _stat(path) -> tuple:
+    try:
+        st = Path(path).stat()
+    except OSError:
+        return (None, None)
+    return (st.st_mtime_ns, st.st_size)
+
+
+def load_agenda_for(media_path: Path, options: RunOptions) -> Agenda | None:
+    path = options.agenda_path or find_agenda(media_path)
+    return load_agenda(path) if path is not None else None
+
+
+def bias_options(base: asr.AsrOptions, mode: str, glossary: Glossary | None, agenda: Agenda | None) -> asr.AsrOptions:
+    """The recogniser options with the glossary terms that matter for this recording."""
+    if mode == "none" or glossary is None or base.initial_prompt or base.hotwords:
+        return base
+    agenda_text = agenda_words(agenda) if agenda is not None else ""
+    terms = select_bias_terms(glossary, agenda_text, max_tokens=BIAS_TOKENS)
+    if not terms:
+        return base
+    text = ", ".join(terms)
+    if mode == "prompt":
+        return dataclasses.replace(base, initial_prompt=f"Glossary: {text}.")
+    return dataclasses.replace(base, hotwords=text, condition_on_previous_text=(
+        base.condition_on_previous_text and not BIAS_WITHOUT_PREVIOUS_TEXT))
+
+
+def with_language_hint(base: asr.AsrOptions, glossary: Glossary | None, agenda: Agenda | None) -> asr.AsrOptions:
+    """The language the agenda is written in (else the glossary's source language), as a
+    hint for detection when the speech alone leaves it unsure."""
+    if base.language or base.language_hint:
+        return base
+    hint = text_language(agenda_words(agenda)) if agenda is not None else None
+    if hint is None and glossary is not None and glossary.concepts:
+        hint = glossary.source_language
+    return dataclasses.replace(base, language_hint=hint) if hint else base
+
+
+def agenda_words(agenda: Agenda) -> str:
+    parts = [agenda.title or ""] + list(agenda.speakers)
+    for item in agenda.walk():
+        parts += [item.title, item.description, *item.keywords, *item.speakers]
+    return " \n".join(p for p in parts if p)
+
+
+def run_one(media_path: Path, options: RunOptions, reporter: Reporter | None = None,
+            glossary: Glossary | None = ..., engines=None) -> RunResult:
+    """Everything for one recording. `glossary` may be passed in when it is shared by a batch."""
+    fix_blas_threads()
+    reporter = reporter or Reporter()
+    started = time.perf_counter()
+    media_path = Path(media_path)
+    info = media.probe(media_path)
+    if glossary is ...:
+        glossary = load_glossary_for_run(options)
+    agenda = load_agenda_for(media_path, options)
+    stem, folder = output_folder(media_path, options.out_dir)
+    errors: list[str] = []
+    with recording_lock(folder), ExitStack() as on_exit:
+        remove_stale_temporaries(folder)
+        stages = Stages(folder, options, reporter)
+        voices = stages.start_speakers(info)
+        if voices is not None:
+            on_exit.callback(voices.cancel)  # a failed stage stops it too (done by then otherwise)
+        asr_options = with_language_hint(bias_options(options.asr, options.bias, glossary, agenda), glossary, agenda)
+        raw, key = stages.transcribe(info, asr_options)
+        for warning in raw.warnings:
+            reporter.warn(warning)
+        transcript, key = stages.correct(raw, glossary, key)
+        transcript, key = stages.listen(info, transcript, glossary, asr_options, key)
+        turns, key = stages.speaker_turns(info, transcript, agenda, key, voices)
+        if turns is not None:
+            assign_words(transcript.words, turns)
+        chapters, agenda_warnings, key = stages.chapters(transcript, agenda, glossary, key)
+        transcript.chapters = chapters
+        if turns is not None:
+            named, speaker_warnings = name_turns(turns, chapters, media_path)
+            agenda_warnings = agenda_warnings + speaker_warnings
+            assign_words(transcript.words, named)
+            key = stable_hash({"up": key, "named": to_dict(named)})
+        for warning in agenda_warnings:
+            reporter.warn(warning)
+        boundaries = chapter_boundaries(chapters)
+        source, issues, profile, key = stages.captions(transcript, boundaries, key)
+        caption_check = check_captions(transcript.words, source.cues)
+        for warning in check_warnings(caption_check):
+            reporter.warn(warning)
+        tracks = {source.language: source}
+        translations = translate_all(stages, folder, stem, source, options, glossary, boundaries, key,
+                                     tracks, errors, engines)
+        for lang, entry in translations.items():
+            if "skipped" in entry:
+                reporter.info(f"{lang}: {entry['skipped']}")
+        report = build_report(stem, transcript, tracks, profile, issues, stages.timings, options)
+        report["title"] = agenda.title if agenda is not None and agenda.title else stem
+        report["agenda_warnings"] = agenda_warnings
+        report["translations"] = translations
+        report["errors"] = errors
+        report["caption_check"] = caption_check
+        files = write_outputs(folder, stem, transcript, tracks, report, profile.speaker_labels)
+        store_translation_units(folder, stem, translations)
+        write_text_atomic(folder / "report.json", json.dumps(report, ensure_ascii=False, indent=1))
+        if options.replay:
+            files += build_page(folder, stem, transcript, tracks, media_path, glossary, report, options)
+        report["seconds_total"] = round(time.perf_counter() - started, 3)
+        write_text_atomic(folder / "report.json", json.dumps(report, ensure_ascii=False, indent=1))
+    return RunResult(stem, folder, transcript, tracks, report, files, errors)
+
+
+def name_turns(turns: list[Turn], chapters: list[Chapter], media_path: Path) -> tuple[list[Turn], list[str]]:
+    """Names from the agenda, then the producer's <stem>.speakers.yaml renames and merges.
+
+    A recording with one voice and no name for it gets no labels at all.
+    """
+    named = apply_names(turns, name_speakers(turns, chapters))
+    warnings: list[str] = []
+    edits_path = find_speaker_edits(media_path)
+    if edits_path is not None:
+        named, warnings = apply_edits(named, load_speaker_edits(edits_path))
+    voices = {t.speaker for t in named}
+    if len(voices) == 1 and next(iter(voices)).startswith("Speaker "):
+        named = [Turn(t.start, t.end, None) for t in named]
+    return named, warnings
+
+
+def translate_all(stages: Stages, folder: Path, stem: str, source: CueTrack, options: RunOptions,
+                  glossary, boundaries, up: str, tracks: dict, errors: list[str], engines) -> dict:
+    """Each target language in turn; one that fails is reported and the others still come out."""
+    if not options.languages:
+        return {}
+    from captioner.translate import EngineChooser, load_reviewed, translate_track
+
+    chooser = engines or EngineChooser()
+    reports: dict[str, dict] = {}
+    for lang in options.languages:
+        if primary_language(lang) == primary_language(source.language):
+            reports[lang] = {"skipped": f"not translated: the recording is in this language, and its captions "
+                                        f"are {stem}.{source.language}.srt and .vtt"}
+            continue
+        try:
+            engine = chooser.choose(source.language, lang, options.engine)
+            reviewed = load_reviewed(folder, lang)
+            profile = get_profile(options.profile, language=lang, **options.rule_overrides)
+            key_parts = {
+                "up": up, "lang": lang, "engine": engine.name,
+                "engine_version": getattr(engine, "version", None),
+                "glossary": glossary.glossary_hash() if glossary is not None else None,
+                "reviewed": [dataclasses.asdict(r) for r in reviewed], "profile": to_dict(profile),
+            }
+
+            def compute(engine=engine, reviewed=reviewed, profile=profile, lang=lang):
+                return translate_track(source, lang, engine, glossary, boundaries, profile=profile,
+                                       reviewed=reviewed)
+
+            (track, rep), _ = stages.cached(
+                f"translate-{lang}", key_parts, compute,
+                lambda v: {"track": to_dict(v[0]), "report": v[1]},
+                lambda d: (from_dict(CueTrack, d["track"]), d["report"]))
+        except CaptionerError as exc:
+            errors.append(f"{lang}: {exc}")
+            reports[lang] = {"error": str(exc)}
+            continue
+        tracks[lang] = track
+        reports[lang] = rep
+    return reports
+
+
+def store_translation_units(folder: Path, stem: str, translations: dict) -> None:
+    """Each language's units (review/<lang>.units.json, what `review export` offers), saved only
+    once that language's files are published: saved as it was translated, a run that failed later
+    left units that did not match the published subtitles. A report read from an older cache has
+    none, and the file already there stays."""
+    from captioner.translate import store_units
+
+    for rep in translations.values():
+        if "units" in rep:
+            store_units(folder, stem, rep)
+
+
+def build_report(stem, transcript: Transcript, tracks, profile, issues, timings, options: RunOptions) -> dict:
+    qc = {}
+    for lang, track in tracks.items():
+        lang_profile = profile if lang == transcript.language else get_profile(
+            options.profile, language=lang, **options.rule_overrides)
+        qc[lang] = check_cues(track.cues, lang_profile).to_dict()
+    return {
+        "recording": stem,
+        "media": to_dict(transcript.media),
+        "duration": transcript.duration,
+        "language": transcript.language,
+        "language_detection": transcript.language_detection,
+        "recognition_repairs": transcript.repairs,
+        "sound_coverage": transcript.sound_coverage,
+        "model": transcript.model,
+        "asr_options": transcript.options,
+        "words": len(transcript.words),
+        "warnings": list(transcript.warnings),
+        "corrections": correction_summary(transcript),
+        "chapters": [{"title": c.title, "start": c.start, "end": c.end, "confidence": c.confidence}
+                     for c in transcript.chapters],
+        "speaking_time": speaking_time(transcript.words),
+        "qc": qc,
+        "segmenter_issues": issues,
+        "stages": timings,
+    }
+
+
+def correction_summary(transcript: Transcript) -> dict:
+    by_rule: dict[str, int] = {}
+    by_term: dict[str, int] = {}
+    for c in transcript.corrections:
+        by_rule[c.rule] = by_rule.get(c.rule, 0) + 1
+        by_term[c.after] = by_term.get(c.after, 0) + 1
+    return {"count": len(transcript.corrections), "by_rule": by_rule, "by_term": by_term}
+
+
+def write_outputs(folder: Path, stem: str, transcript: Transcript, tracks: dict[str, CueTrack],
+                  report: dict, label_style: str) -> list[Path]:
+    written: list[Path] = []
+
+    def put(name: str, text: str) -> None:
+        write_text_atomic(folder / name, text)
+        written.append(folder / name)
+
+    put("transcript.json", transcript_to_json(transcript))
+    put("corrections.json", json.dumps([to_dict(c) for c in transcript.corrections], ensure_ascii=False, indent=1))
+    for lang, track in tracks.items():
+        written += write_language_files(folder, stem, transcript, lang, track.cues, label_style)
+    if transcript.chapters:
+        put(f"{stem}.chapters.vtt", write_chapters_vtt(transcript.chapters))
+        text, warnings = write_chapters_txt(transcript.chapters, transcript.duration)
+        report.setdefault("agenda_warnings", []).extend(warnings)
+        put("chapters.txt", text)
+    return written
+
+
+def write_language_files(folder: Path, stem: str, transcript: Transcript, lang: str, cues, label_style: str) -> list[Path]:
+    """Every published file of one language from its cues: <stem>.<lang>.srt, .vtt and the .txt transcript."""
+    outputs = {"srt": write_srt(cues, language=lang), "vtt": write_vtt(cues, language=lang),
+               "txt": write_text(transcript, cues, language=lang, label_style=label_style)}
+    paths = []
+    for suffix, text in outputs.items():
+        paths.append(folder / f"{stem}.{lang}.{suffix}")
+        write_text_atomic(paths[-1], text)
+    return paths
+
+
+def build_page(folder, stem, transcript, tracks, media_path, glossary, report, options) -> list[Path]:
+    from captioner.replay import build_replay, build_series_index
+
+    page = build_replay(folder, stem, transcript, tracks, media_path, glossary=glossary,
+                        title=report.get("title"), copy_media=options.copy_media)
+    series = build_series_index(Path(options.out_dir))
+    return [page, series]
+
+
+def transcribe_only(media_path: Path, options: RunOptions, reporter: Reporter | None = None) -> tuple[Path, Transcript]:
+    fix_blas_threads()
+    reporter = reporter or Reporter()
+    media_path = Path(media_path)
+    info = media.probe(media_path)
+    glossary = load_glossary_for_run(options)
+    agenda = load_agenda_for(media_path, options)
+    stem, folder = output_folder(media_path, options.out_dir)
+    with recording_lock(folder):
+        stages = Stages(folder, options, reporter)
+        asr_options = bias_options(options.asr, options.bias, glossary, agenda)
+        transcript, key = stages.transcribe(info, asr_options)
+        for warning in transcript.warnings:
+            reporter.warn(warning)
+        transcript, key = stages.correct(transcript, glossary, key)
+        transcript, _ = stages.listen(info, transcript, glossary, asr_options, key)
+        path = folder / "transcript.json"
+        write_text_atomic(path, transcript_to_json(transcript))
+    return path, transcript

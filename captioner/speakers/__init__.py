@@ -1,0 +1,1 @@
+"""Speakers: who speaks when (voice embeddings, clustering) and the names they get."""
