@@ -48,10 +48,10 @@ from textnorm import wer  # noqa: E402
 from captioner import pipeline  # noqa: E402
 from captioner.agenda.items import find_agenda, load_agenda  # noqa: E402
 from captioner.asr import recognize as asr
+from captioner.asr.hotwords import select_bias_terms  # noqa: E402
 from captioner.asr.words import join_word_pieces  # noqa: E402
 from captioner.correct.spelling import correct_transcript  # noqa: E402
 from captioner.glossary.formats import load_glossaries  # noqa: E402
-from captioner.glossary.model import select_bias_terms  # noqa: E402
 from captioner.media import audio as media
 from captioner.media.audio import SAMPLE_RATE  # noqa: E402
 from captioner.model import Segment, Word  # noqa: E402

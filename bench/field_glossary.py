@@ -1,5 +1,5 @@
 """Hotwords beside a field glossary: terms the agenda does not name, from every glossary
-file or only from the recording's own (glossary.OWN_GLOSSARY_SHARE).
+file or only from the recording's own (captioner/asr/hotwords.py, OWN_GLOSSARY_SHARE).
 
 Each synthetic webinar runs as a producer would run it with the defaults: the field glossary
 glossary/counter-terrorism.yaml and the webinar's own tests/data/webinars/<name>.glossary.csv,
@@ -26,7 +26,7 @@ from term_accuracy import TermScore, term_accuracy  # noqa: E402
 from textnorm import wer  # noqa: E402
 
 from captioner import glossary_formats  # noqa: E402
-from captioner.glossary import model as glossary
+from captioner.asr import hotwords
 from captioner.pipeline.run import RunOptions, run_one  # noqa: E402
 
 FIELD = ROOT / "glossary" / "counter-terrorism.yaml"
@@ -38,7 +38,7 @@ def main() -> None:
     parser.add_argument("--work", type=Path, help="keep recognition here between runs")
     args = parser.parse_args()
     work = args.work or Path(tempfile.mkdtemp())
-    shares = {"every file": 0.0, "own only": glossary.OWN_GLOSSARY_SHARE}
+    shares = {"every file": 0.0, "own only": hotwords.OWN_GLOSSARY_SHARE}
     pooled = {k: TermScore(0, 0) for k in shares}
     wers: dict[str, list[float]] = {k: [] for k in shares}
     for seed in args.seeds:
@@ -49,7 +49,7 @@ def main() -> None:
             scored_on = glossary_formats.load_glossaries([own])
             line = f"{name}-s{seed}"
             for label, share in shares.items():
-                glossary.OWN_GLOSSARY_SHARE = share
+                hotwords.OWN_GLOSSARY_SHARE = share
                 result = run_one(media_path, RunOptions(out_dir=work / "out", glossary_paths=[FIELD, own],
                                                         languages=[], replay=False, speakers="off"))
                 text = result.transcript.text

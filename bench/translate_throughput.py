@@ -26,8 +26,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 from captioner.formats import read_captions  # noqa: E402
-from captioner.glossary.formats import load_glossaries  # noqa: E402
-from captioner.glossary.model import default_glossary_files  # noqa: E402
+from captioner.glossary.formats import (
+    default_glossary_files,  # noqa: E402
+    load_glossaries,  # noqa: E402
+)
 from captioner.model import CueTrack  # noqa: E402
 from captioner.translate.apertium import ApertiumEngine  # noqa: E402
 from captioner.translate.argos import ArgosEngine  # noqa: E402

@@ -24,8 +24,8 @@ from captioner.formats.chapters import write_chapters_vtt
 from captioner.formats.srt import write_srt
 from captioner.formats.text import write_text
 from captioner.formats.vtt import write_vtt
-from captioner.glossary.formats import load_glossaries
-from captioner.glossary.model import Concept, Glossary, Translation, default_glossary_files
+from captioner.glossary.formats import default_glossary_files, load_glossaries
+from captioner.glossary.model import Concept, Glossary, Translation
 from captioner.model import Chapter, Cue, CueTrack, MediaInfo, Segment, Transcript, Word, transcript_to_json
 from captioner.replay import build_replay
 

@@ -6,17 +6,18 @@ from pathlib import Path
 
 import pytest
 
+from captioner.asr.hotwords import select_bias_terms
 from captioner.errors import InputFileError
-from captioner.glossary.formats import load_glossaries, load_glossary, read_yaml, update_yaml, write_yaml
-from captioner.glossary.model import (
-    Concept,
-    Glossary,
-    Translation,
-    compact,
+from captioner.glossary.formats import (
     default_glossary_files,
-    select_bias_terms,
-    spoken_variants,
+    load_glossaries,
+    load_glossary,
+    read_yaml,
+    update_yaml,
+    write_yaml,
 )
+from captioner.glossary.model import Concept, Glossary, Translation
+from captioner.glossary.text import compact, spoken_variants
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "data" / "glossary"
@@ -89,9 +90,10 @@ def test_merge_writes_a_form_as_the_later_file_does():
 
 def test_default_files_are_the_glossary_folder(tmp_path):
     (tmp_path / "glossary").mkdir()
-    for name in ("a.yaml", "b.csv", "c.tbx", "notes.txt"):
+    for name in ("a.yaml", "b.csv", "c.tbx", "d.es.tsv", "notes.txt"):
         (tmp_path / "glossary" / name).write_text("x")
-    assert [p.name for p in default_glossary_files(tmp_path / "glossary")] == ["a.yaml", "b.csv", "c.tbx"]
+    # every format the readers know, from one registry: a .tsv is read, so it is found too
+    assert [p.name for p in default_glossary_files(tmp_path / "glossary")] == ["a.yaml", "b.csv", "c.tbx", "d.es.tsv"]
 
 
 def test_spoken_variants_read_capitals_as_letters():

@@ -157,8 +157,7 @@ def test_transcribe_command_writes_transcript(tmp_path):
 
 def test_spanish_subtitles_of_the_sample_follow_rules_spans_and_glossary(sample_out):
     """The real run: English captions from speech, Spanish from Apertium, glossary enforced."""
-    from captioner.glossary.formats import load_glossaries
-    from captioner.glossary.model import default_glossary_files
+    from captioner.glossary.formats import default_glossary_files, load_glossaries
     from captioner.translate.sentences import sentences_from_cues
     from captioner.translate.term_rules import find_occurrences, rules_from_glossary
 

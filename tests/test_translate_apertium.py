@@ -111,8 +111,7 @@ def test_missing_pairs_are_clear_errors_naming_the_fix():
 def test_project_glossary_renderings_come_through_on_the_sample():
     from pathlib import Path
 
-    from captioner.glossary.formats import load_glossaries
-    from captioner.glossary.model import default_glossary_files
+    from captioner.glossary.formats import default_glossary_files, load_glossaries
 
     files = default_glossary_files(Path(__file__).resolve().parents[1] / "glossary")
     if not files:

@@ -11,6 +11,7 @@ from captioner.agenda.items import find_agenda, load_agenda
 from captioner.errors import CaptionerError, InputFileError
 from captioner.fileio import write_text_atomic
 from captioner.formats.chapters import write_chapters_txt, write_chapters_vtt
+from captioner.glossary.formats import load_project_glossary
 from captioner.model import Transcript, transcript_from_json, transcript_to_json
 from captioner.pipeline.lock import recording_lock
 
@@ -49,7 +50,7 @@ def agenda_command(source: Path, agenda_path: Path | None, glossary_paths: tuple
             raise CaptionerError(f"no agenda found{beside}; give one with --agenda FILE "
                                  f"or write {stem}.agenda.yaml or {stem}.agenda.txt next to the recording")
     agenda = load_agenda(agenda_path)
-    glossary = _load_glossary(glossary_paths)
+    glossary = load_project_glossary(glossary_paths)
 
     chapters, warnings = align_agenda(transcript, agenda, glossary)
     transcript.chapters = chapters
@@ -98,14 +99,6 @@ def _read_transcript(path: Path) -> Transcript:
     if not isinstance(transcript.segments, list):
         raise InputFileError(f"{path}: not a captioner transcript.json (no segments)")
     return transcript
-
-
-def _load_glossary(paths: tuple[Path, ...]):
-    from captioner.glossary.formats import load_glossaries
-    from captioner.glossary.model import default_glossary_files
-
-    files = list(paths) or default_glossary_files("glossary")
-    return load_glossaries(files) if files else None
 
 
 def _clock(seconds: float) -> str:

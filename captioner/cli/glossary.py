@@ -1,6 +1,6 @@
 """`captioner glossary ...`: the translators' loop (review, export, import) and `check`.
 
-Glossary files default to every *.yaml, *.csv and *.tbx in ./glossary; give
+Glossary files default to every file of a known format in ./glossary; give
 others with --glossary (repeatable).
 """
 from __future__ import annotations
@@ -15,8 +15,16 @@ import click
 
 from captioner.errors import CaptionerError, InputFileError
 from captioner.fileio import write_bytes_atomic, write_text_atomic
-from captioner.glossary.formats import load_glossaries, load_glossary
-from captioner.glossary.model import Glossary, Translation, compact, default_glossary_files
+from captioner.glossary.formats import (
+    FORMATS,
+    KNOWN,
+    default_glossary_files,
+    format_named,
+    load_glossaries,
+    read_glossary,
+)
+from captioner.glossary.model import Glossary, Translation
+from captioner.glossary.text import compact
 
 DEFAULT_DIR = Path("glossary")
 
@@ -40,7 +48,7 @@ def _glossary_files(given: tuple[str, ...]) -> list[Path]:
         return [Path(p) for p in given]
     files = default_glossary_files(DEFAULT_DIR)
     if not files:
-        raise InputFileError(f"no glossary files in ./{DEFAULT_DIR}/ (*.yaml, *.csv, *.tbx); "
+        raise InputFileError(f"no glossary files in ./{DEFAULT_DIR}/ ({KNOWN}); "
                              "run from the project folder or pass --glossary FILE")
     return files
 
@@ -53,7 +61,7 @@ def _languages(value: str | None, glossary: Glossary) -> list[str]:
 
 glossary_option = click.option(
     "--glossary", "-g", "glossary_files", multiple=True, type=click.Path(dir_okay=False),
-    help="Glossary file (.yaml, .csv, .tbx); repeatable. Default: every one in ./glossary/.")
+    help=f"Glossary file ({KNOWN}); repeatable. Default: every one in ./glossary/.")
 
 
 @click.group("glossary", cls=_GlossaryGroup)
@@ -171,34 +179,27 @@ def review_command(lang: str, transcripts_dir: str, contexts: int, as_json: bool
 # --- export --------------------------------------------------------------------
 
 @glossary_group.command("export")
-@click.option("--format", "fmt", required=True, type=click.Choice(["tbx", "csv", "tsv", "yaml"]),
+@click.option("--format", "fmt", required=True, type=click.Choice([f.name for f in FORMATS]),
               help="tbx (TBX-Basic, ISO 30042), csv (term, aliases, definition, languages), "
                    "tsv (source, target, comment; one language), yaml.")
 @click.option("--languages", "--lang", "langs",
               help="Languages, comma separated, as `run --languages` takes them (default: all in the glossary; "
                    "tsv: exactly one).")
 @click.option("--unapproved", is_flag=True, help="Only concepts without an approved translation in these languages.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write here instead of standard output.")
+@click.option("--out", "-o", "--output", "output", type=click.Path(dir_okay=False),
+              help="Write to this file instead of standard output.")
 @glossary_option
 def export_command(fmt: str, langs: str | None, unapproved: bool, output: str | None,
                    glossary_files: tuple[str, ...]) -> None:
     """Export the glossary for translators' tools (OmegaT, memoQ, Trados, spreadsheets)."""
-    from captioner.glossary import formats
     glossary = load_glossaries(_glossary_files(glossary_files))
     languages = _languages(langs, glossary)
     if unapproved:
         glossary = Glossary([c for c in glossary if any(c.approved(lang) is None for lang in languages)],
                             name=glossary.name, source_language=glossary.source_language)
-    if fmt == "tsv" and len(languages) != 1:
+    if format_named(fmt).one_language and len(languages) != 1:
         raise click.UsageError("a TSV glossary holds one language: give exactly one with --lang")
-    if fmt == "tbx":
-        data = formats.write_tbx(glossary, languages)
-    elif fmt == "csv":
-        data = formats.write_csv(glossary, languages).encode("utf-8")
-    elif fmt == "tsv":
-        data = formats.write_tsv(glossary, languages[0]).encode("utf-8")
-    else:
-        data = formats.write_yaml(glossary).encode("utf-8")
+    data = format_named(fmt).write(glossary, languages)
     if output:
         write_bytes_atomic(Path(output), data)
         click.echo(f"wrote {len(glossary)} concepts to {output}", err=True)
@@ -210,13 +211,7 @@ def export_command(fmt: str, langs: str | None, unapproved: bool, output: str | 
 # --- import --------------------------------------------------------------------
 
 def _read_import(path: Path, lang: str | None) -> Glossary:
-    from captioner.glossary import formats
-    if path.suffix.lower() == ".tsv":
-        language = lang or formats.tsv_language_from_name(path)
-        if not path.is_file():
-            raise InputFileError(f"{path} not found; check the path")
-        return formats.read_tsv(formats.decode_text(path.read_bytes(), str(path)), language, str(path))
-    return load_glossary(path)
+    return read_glossary(path, language=lang)
 
 
 @glossary_group.command("import")

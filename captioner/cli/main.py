@@ -18,7 +18,7 @@ from captioner.cli.languages import languages as languages_group
 from captioner.cli.languages import review as review_group
 from captioner.cli.replay import replay as replay_command
 from captioner.errors import CaptionerError
-from captioner.glossary.model import default_glossary_files
+from captioner.glossary.formats import default_glossary_files
 from captioner.lang import LanguageCodeError, normalize
 from captioner.pipeline.run import BIAS_MODES
 

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from captioner.errors import CaptionerError
+from captioner.glossary.formats import load_project_glossary
 from captioner.model import CueTrack, Transcript, load_transcript
 
 
@@ -75,14 +76,6 @@ def find_media(transcript: Transcript, report: dict, given: Path | None) -> Path
     raise CaptionerError(f"the recording cannot be found{where}; give its path with --media")
 
 
-def load_glossary_files(paths: tuple[Path, ...]):
-    from captioner.glossary.formats import load_glossaries
-    from captioner.glossary.model import default_glossary_files
-
-    files = list(paths) or default_glossary_files()
-    return load_glossaries(files) if files else None
-
-
 def rebuild(out_dir: Path, stem: str, copy_media: bool = False, media: Path | None = None,
             glossary_files: tuple[Path, ...] = (), title: str | None = None) -> Path:
     """Rebuild OUT/STEM/index.html and the series page OUT/index.html; return the recording's page."""
@@ -97,7 +90,7 @@ def rebuild(out_dir: Path, stem: str, copy_media: bool = False, media: Path | No
     previous = _read_json(folder / "replay.json")
     tracks = read_tracks(folder, stem, transcript, report)
     page = build_replay(folder, stem, transcript, tracks, find_media(transcript, report, media),
-                        glossary=load_glossary_files(glossary_files),
+                        glossary=load_project_glossary(glossary_files),
                         title=title or previous.get("title") or report.get("title") or stem,
                         copy_media=copy_media)
     build_series_index(Path(out_dir))

@@ -35,7 +35,8 @@ import numpy as np
 from rapidfuzz import fuzz, process
 
 from captioner.correct.spelling import CorrectOptions, FormIndex, replace_span, sound_similarity, split_word
-from captioner.glossary.model import Glossary, compact, is_acronym, is_common_word, sound_codes, zipf
+from captioner.glossary.model import Glossary
+from captioner.glossary.text import compact, is_acronym, is_common_word, sound_codes, zipf
 from captioner.media.audio import MEL_FRAMES_PER_SECOND, SAMPLE_RATE
 from captioner.model import Correction, Transcript, Word
 

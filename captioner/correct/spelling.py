@@ -29,16 +29,8 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
-from captioner.glossary.model import (
-    Glossary,
-    compact,
-    is_acronym,
-    is_common_word,
-    sound_codes,
-    spoken_variants,
-    tokens,
-    zipf,
-)
+from captioner.glossary.model import Glossary
+from captioner.glossary.text import compact, is_acronym, is_common_word, sound_codes, spoken_variants, tokens, zipf
 from captioner.model import Correction, Segment, Transcript, Word
 
 

@@ -14,14 +14,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Iterable
 
-from captioner.glossary.model import (
-    Glossary,
-    GlossaryFileError,
-    Problem,
-    compact,
-    is_common_word,
-    tokens,
-)
+from captioner.errors import InputFileError
+from captioner.glossary.formats import read_glossary
+from captioner.glossary.model import Glossary, GlossaryFileError, Problem
+from captioner.glossary.text import compact, is_common_word, tokens
 
 
 def _origin(concept) -> tuple[str, int | None]:
@@ -30,30 +26,15 @@ def _origin(concept) -> tuple[str, int | None]:
 
 def read_for_check(path: Path) -> tuple[Glossary | None, list[Problem]]:
     """Read one file collecting every problem instead of stopping at the first."""
-    from captioner.glossary import formats as fmt
     problems: list[Problem] = []
     name = str(path)
     try:
-        data = Path(path).read_bytes()
-    except OSError as exc:
-        return None, [Problem(name, None, f"cannot be read ({exc.strerror})")]
-    suffix = Path(path).suffix.lower()
-    try:
-        if suffix in (".yaml", ".yml"):
-            glossary = fmt.read_yaml(fmt.decode_text(data, name), name, problems)
-        elif suffix == ".csv":
-            glossary = fmt.read_csv(fmt.decode_text(data, name), name, problems)
-        elif suffix == ".tbx":
-            glossary = fmt.read_tbx(data, name, problems)
-        elif suffix == ".tsv":
-            glossary = fmt.read_tsv(fmt.decode_text(data, name), fmt.tsv_language_from_name(Path(path)),
-                                    name, problems)
-        else:
-            return None, [Problem(name, None, "unknown glossary format; use .yaml, .csv, .tbx or .<lang>.tsv")]
+        glossary = read_glossary(path, problems)
     except GlossaryFileError as exc:
         return None, problems + [Problem(exc.file, exc.line, exc.detail)]
-    except Exception as exc:  # InputFileError without a line
-        return None, problems + [Problem(name, None, str(exc))]
+    except InputFileError as exc:  # unreadable, too large, an unknown format: no line
+        detail = str(exc).removeprefix(f"glossary {name}").removeprefix(":").strip()
+        return None, problems + [Problem(name, None, detail)]
     return glossary, problems + list(glossary.warnings)
 
 

@@ -18,6 +18,7 @@ from typing import Callable
 from captioner.agenda.align import align_agenda, chapter_boundaries
 from captioner.agenda.items import Agenda, agenda_hash, find_agenda, load_agenda
 from captioner.asr import recognize as asr
+from captioner.asr.hotwords import select_bias_terms
 from captioner.asr.spoken_language import text_language
 from captioner.captions.coverage import check_captions, check_warnings
 from captioner.captions.qc import check_cues
@@ -31,8 +32,8 @@ from captioner.formats.chapters import write_chapters_txt, write_chapters_vtt
 from captioner.formats.srt import write_srt
 from captioner.formats.text import write_text
 from captioner.formats.vtt import write_vtt
-from captioner.glossary.formats import load_glossaries
-from captioner.glossary.model import Glossary, default_glossary_files, select_bias_terms
+from captioner.glossary.formats import default_glossary_files, load_glossaries
+from captioner.glossary.model import Glossary
 from captioner.lang import normalize as normalize_language
 from captioner.lang import primary as primary_language
 from captioner.media import audio as media
