@@ -1,9 +1,12 @@
-"""Atomic file writes: an output is either the old file or the complete new one."""
+"""Reading inputs with one error per cause, and atomic writes: an output is either the old file
+or the complete new one."""
 from __future__ import annotations
 
 import os
 import tempfile
 from pathlib import Path
+
+from captioner.errors import InputFileError
 
 # mkstemp creates files readable by the owner only; outputs are for publishing.
 _UMASK = os.umask(0)
@@ -31,3 +34,17 @@ def write_bytes_atomic(path: Path, data: bytes) -> None:
         except FileNotFoundError:
             pass
         raise
+
+
+def read_input_bytes(path: Path | str, what: str, if_missing: str = "check the path") -> bytes:
+    """The bytes of an input file, or one InputFileError saying why not (`what` names the kind
+    of file wanted; `if_missing` what to do when there is none)."""
+    path = Path(path)
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise InputFileError(f"{path}: no such file; {if_missing}") from None
+    except IsADirectoryError:
+        raise InputFileError(f"{path}: is a folder, not {what}") from None
+    except OSError as exc:
+        raise InputFileError(f"{path}: cannot be read ({exc.strerror})") from None

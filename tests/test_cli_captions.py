@@ -122,3 +122,14 @@ def test_a_full_disk_or_a_read_only_folder_is_one_line_saying_what_to_do(tmp_pat
         assert result.exit_code == 1 and len(lines) == 1, result.output
         assert lines[0].startswith("error: cannot write") and problem in lines[0] and advice in lines[0], lines
         assert "internal error" not in result.output
+
+
+def test_captions_writes_the_same_files_as_the_run_that_made_the_transcript(sample_out, tmp_path):
+    """`captions` and `run` write a language's files with one writer (pipeline.write_language_files),
+    so the same transcript gives the same bytes whichever command wrote them."""
+    folder = sample_out.folder
+    result = CliRunner().invoke(captions_command, [str(folder / "transcript.json"), "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    for ext in ("srt", "vtt", "txt"):
+        name = f"{sample_out.stem}.en.{ext}"
+        assert (tmp_path / name).read_bytes() == (folder / name).read_bytes(), name

@@ -1,19 +1,19 @@
 """`captioner agenda`: align a transcript to its agenda again, without transcribing again."""
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import click
 
 from captioner.agenda.align import align_agenda
 from captioner.agenda.items import find_agenda, load_agenda
-from captioner.errors import CaptionerError, InputFileError
+from captioner.errors import CaptionerError
 from captioner.fileio import write_text_atomic
 from captioner.formats.chapters import write_chapters_txt, write_chapters_vtt
 from captioner.glossary.formats import load_project_glossary
-from captioner.model import Transcript, transcript_from_json, transcript_to_json
+from captioner.model import Transcript, transcript_to_json
 from captioner.pipeline.lock import recording_lock
+from captioner.workspace import Workspace, read_transcript
 
 
 @click.command("agenda")
@@ -58,8 +58,8 @@ def agenda_command(source: Path, agenda_path: Path | None, glossary_paths: tuple
     chapters_txt, txt_warnings = write_chapters_txt(chapters, transcript.duration)
     with recording_lock(folder):
         write_text_atomic(transcript_path, transcript_to_json(transcript))
-        write_text_atomic(folder / f"{stem}.chapters.vtt", write_chapters_vtt(chapters))
-        write_text_atomic(folder / "chapters.txt", chapters_txt)
+        write_text_atomic(Workspace.at(folder, stem).chapters_vtt, write_chapters_vtt(chapters))
+        write_text_atomic(Workspace.at(folder, stem).chapters_txt, chapters_txt)
 
     for chapter in chapters:
         indent = "  " * (chapter.level - 1)
@@ -75,30 +75,17 @@ def _locate(source: Path, out_dir: Path | None) -> tuple[Path, Transcript, Path 
     if not source.exists():
         raise CaptionerError(f"{source}: no such file; give a recording or its transcript.json")
     if source.suffix.lower() == ".json":
-        transcript = _read_transcript(source)
+        transcript = read_transcript(source)
         media_path = Path(transcript.media.path) if transcript.media and transcript.media.path else None
         stem = media_path.stem if media_path is not None else source.parent.name or "recording"
-        path = source if out_dir is None else Path(out_dir) / stem / "transcript.json"
+        path = source if out_dir is None else Workspace.of(out_dir, stem).transcript
         return path, transcript, media_path, stem
     stem = source.stem.strip() or "recording"
-    path = Path(out_dir or "transcripts") / stem / "transcript.json"
+    path = Workspace.of(out_dir or "transcripts", stem).transcript
     if not path.exists():
         raise CaptionerError(f"no transcript of {source} at {path}; run `captioner transcribe {source}` first"
                              + (f" (with --out {out_dir})" if out_dir else ""))
-    return path, _read_transcript(path), source, stem
-
-
-def _read_transcript(path: Path) -> Transcript:
-    try:
-        transcript = transcript_from_json(path.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError, TypeError, AttributeError) as exc:
-        raise InputFileError(f"{path}: not a captioner transcript.json ({type(exc).__name__}); "
-                             "run `captioner transcribe` to make one") from None
-    except OSError as exc:
-        raise InputFileError(f"{path}: cannot be read ({exc.strerror})") from None
-    if not isinstance(transcript.segments, list):
-        raise InputFileError(f"{path}: not a captioner transcript.json (no segments)")
-    return transcript
+    return path, read_transcript(path), source, stem
 
 
 def _clock(seconds: float) -> str:

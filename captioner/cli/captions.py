@@ -9,15 +9,12 @@ import click
 from captioner.captions.qc import check_chapters, check_cues, format_report
 from captioner.captions.rules import PROFILES, Profile, get_profile
 from captioner.captions.segment import make_captions
-from captioner.errors import CaptionerError, InputFileError
-from captioner.fileio import write_text_atomic
+from captioner.errors import CaptionerError
 from captioner.formats import read_captions
 from captioner.formats.labels import LABEL_STYLES
-from captioner.formats.srt import write_srt
-from captioner.formats.text import write_text
-from captioner.formats.vtt import write_vtt
 from captioner.lang import LanguageCodeError, normalize
-from captioner.model import Transcript, load_transcript
+from captioner.model import Transcript
+from captioner.workspace import TRANSCRIPT, read_transcript
 
 
 def rule_options(command):
@@ -135,22 +132,9 @@ def qc_command(ctx: click.Context, files: tuple[Path, ...], language: str | None
 def _stem(transcript: Transcript, path: Path) -> str:
     if transcript.media is not None and transcript.media.path:
         return Path(transcript.media.path).stem
-    if path.name == "transcript.json":
+    if path.name == TRANSCRIPT:
         return path.resolve().parent.name
     return path.stem
-
-
-def _load(path: Path) -> Transcript:
-    try:
-        return load_transcript(path)
-    except FileNotFoundError:
-        raise InputFileError(f"{path}: no such file; give the transcript.json written by `captioner transcribe`") from None
-    except IsADirectoryError:
-        raise InputFileError(f"{path}: is a folder; give its transcript.json") from None
-    except UnicodeDecodeError:
-        raise InputFileError(f"{path}: not a text file; give a transcript.json") from None
-    except (ValueError, TypeError, AttributeError, KeyError) as exc:
-        raise InputFileError(f"{path}: not a captioner transcript ({exc.__class__.__name__}: {exc})") from None
 
 
 @click.command("captions")
@@ -173,18 +157,14 @@ def captions_command(transcript_json: Path, out: Path | None, **rule_flags):
     Example:
       captioner captions transcripts/webinar/transcript.json --max-chars 37
     """
-    transcript = _load(transcript_json)
+    from captioner.pipeline.run import write_language_files  # the writer `captioner run` uses
+
+    transcript = read_transcript(transcript_json)
     profile = profile_from_options(transcript.language, **rule_flags)
     track, issues = make_captions(transcript, profile)
     folder = out if out is not None else transcript_json.parent
-    base = f"{_stem(transcript, transcript_json)}.{transcript.language}"
-    outputs = {
-        folder / f"{base}.srt": write_srt(track.cues, transcript.language),
-        folder / f"{base}.vtt": write_vtt(track.cues, transcript.language),
-        folder / f"{base}.txt": write_text(transcript, label_style=profile.speaker_labels),
-    }
-    for path, text in outputs.items():
-        write_text_atomic(path, text)
+    outputs = write_language_files(folder, _stem(transcript, transcript_json), transcript, transcript.language,
+                                   track.cues, profile.speaker_labels)
     if not track.cues:
         click.echo("warning: the transcript has no words; the caption files are empty.", err=True)
     for issue in issues:

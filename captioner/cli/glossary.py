@@ -25,6 +25,7 @@ from captioner.glossary.formats import (
 )
 from captioner.glossary.model import Glossary, Translation
 from captioner.glossary.text import compact
+from captioner.workspace import TRANSCRIPT, read_transcript
 
 DEFAULT_DIR = Path("glossary")
 
@@ -106,15 +107,14 @@ class _Occurrence:
 
 def _occurrences(glossary: Glossary, transcripts_dir: Path) -> tuple[dict[str, list[_Occurrence]], int]:
     from captioner.correct.spelling import find_terms
-    from captioner.model import load_transcript
 
     found: dict[str, list[_Occurrence]] = {}
-    paths = sorted(transcripts_dir.glob("*/transcript.json")) if transcripts_dir.is_dir() else []
+    paths = sorted(transcripts_dir.glob(f"*/{TRANSCRIPT}")) if transcripts_dir.is_dir() else []
     for path in paths:
         try:
-            transcript = load_transcript(path)
-        except (ValueError, TypeError, KeyError, OSError) as exc:
-            click.echo(f"warning: {path} skipped: not a readable transcript ({exc})", err=True)
+            transcript = read_transcript(path)
+        except InputFileError as exc:
+            click.echo(f"warning: skipped: {exc}", err=True)
             continue
         recording = path.parent.name
         words = transcript.words

@@ -8,14 +8,14 @@ from pathlib import Path
 import click
 
 from captioner.cli.replay import rebuild
-from captioner.errors import CaptionerError, ModelError
+from captioner.errors import CaptionerError, InputFileError, ModelError
 from captioner.fileio import write_bytes_atomic
 from captioner.formats.labels import DEFAULT_LABEL_STYLE
 from captioner.lang import primary
-from captioner.model import load_transcript
 from captioner.translate.apertium import ApertiumEngine
 from captioner.translate.argos import argos_package_module, installed_packages
 from captioner.translate.review import units_path
+from captioner.workspace import Workspace
 
 OFFLINE_HINT = ("download the .argosmodel file on a machine with internet and run "
                 "`captioner languages install --from-file FILE.argosmodel`")
@@ -158,9 +158,9 @@ def export(lang: str, stems: tuple[str, ...], out_dir: Path) -> None:
         raise CaptionerError(f"no recording in {out_dir} has a {lang} translation; "
                              f"run `captioner run --languages {lang}` first")
     for stem in chosen:
-        folder = out_dir / stem
-        path = folder / "review" / f"{stem}.{lang}.xlf"
-        write_bytes_atomic(path, export_review(folder, stem, lang))
+        workspace = Workspace.of(out_dir, stem)
+        path = workspace.xliff(lang)
+        write_bytes_atomic(path, export_review(workspace.folder, stem, lang))
         click.echo(str(path))
 
 
@@ -169,12 +169,13 @@ def _rebuild_language(folder: Path, stem: str, lang: str, cues) -> list[Path]:
     .srt and .vtt and left the .txt with the machine translation), with the run's speaker labels."""
     from captioner.pipeline.run import write_language_files
 
+    workspace = Workspace.at(folder, stem)
     try:
-        report = json.loads((folder / "report.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        report = workspace.read_report()
+    except InputFileError:  # the reviewed texts are stored: publish them with the default labels
         report = {}
     labels = ((report.get("qc") or {}).get(lang) or {}).get("profile", {}).get("speaker_labels", DEFAULT_LABEL_STYLE)
-    return write_language_files(folder, stem, load_transcript(folder / "transcript.json"), lang, cues, labels)
+    return write_language_files(folder, stem, workspace.load_transcript(), lang, cues, labels)
 
 
 @review.command("import")
@@ -193,9 +194,10 @@ def import_(file: Path, out_dir: Path, reviewer: str | None) -> None:
     except OSError as exc:
         raise CaptionerError(f"{file} cannot be read ({exc.strerror})") from None
     result = import_review(data, out_dir, name=str(file), reviewer=reviewer)
-    folder = out_dir / result.stem
-    if not (folder / "transcript.json").is_file():
-        raise CaptionerError(f"{folder / 'transcript.json'} not found: the reviewed texts are stored, but the "
+    workspace = Workspace.of(out_dir, result.stem)
+    folder = workspace.folder
+    if not workspace.transcript.is_file():
+        raise CaptionerError(f"{workspace.transcript} not found: the reviewed texts are stored, but the "
                              f"subtitles are rebuilt from a `captioner run` output folder; run it, then import again")
     for path in _rebuild_language(folder, result.stem, result.language, result.track.cues):
         click.echo(str(path))

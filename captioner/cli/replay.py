@@ -1,24 +1,14 @@
 """`captioner replay STEM`: rebuild a recording's replay page from the files in OUT/STEM/."""
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import click
 
 from captioner.errors import CaptionerError
 from captioner.glossary.formats import load_project_glossary
-from captioner.model import CueTrack, Transcript, load_transcript
-
-
-def _read_json(path: Path) -> dict:
-    if not path.is_file():
-        return {}
-    try:
-        value = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise CaptionerError(f"{path}: not readable JSON ({exc}); rerun `captioner run` on the recording") from None
-    return value if isinstance(value, dict) else {}
+from captioner.model import CueTrack, Transcript
+from captioner.workspace import Workspace, read_json_object
 
 
 def find_folder(out_dir: Path, stem: str) -> tuple[str, Path]:
@@ -27,8 +17,8 @@ def find_folder(out_dir: Path, stem: str) -> tuple[str, Path]:
     if not folder.is_dir() and Path(stem).suffix:
         stem = Path(stem).stem
         folder = out_dir / stem
-    if not (folder / "transcript.json").is_file():
-        raise CaptionerError(f"{folder / 'transcript.json'} not found; run `captioner run` on the recording first "
+    if not Workspace.at(folder, stem).transcript.is_file():
+        raise CaptionerError(f"{Workspace.at(folder, stem).transcript} not found; run `captioner run` on the recording first "
                              "(or give --out where its outputs are)")
     return stem, folder
 
@@ -45,13 +35,10 @@ def read_tracks(folder: Path, stem: str, transcript: Transcript, report: dict) -
                 engine = info.get("engine") if isinstance(info, dict) else info
                 if isinstance(engine, str):
                     engines[lang] = engine
-    prefix = f"{stem}."
+    workspace = Workspace.at(folder, stem)
     found: dict[str, CueTrack] = {}
-    for path in sorted(folder.glob(f"{stem}.*.vtt")):
-        lang = path.name[len(prefix):-len(".vtt")]
-        if lang == "chapters" or not lang or "." in lang:
-            continue
-        found[lang] = CueTrack(language=lang, cues=read_captions(path),
+    for lang in workspace.track_languages():
+        found[lang] = CueTrack(language=lang, cues=read_captions(workspace.track(lang, "vtt")),
                                engine=None if lang == transcript.language else engines.get(lang))
     ordered = {lang: found.pop(lang) for lang in [transcript.language] if lang in found}
     ordered.update(found)
@@ -82,12 +69,10 @@ def rebuild(out_dir: Path, stem: str, copy_media: bool = False, media: Path | No
     from captioner.replay import build_replay, build_series_index
 
     stem, folder = find_folder(Path(out_dir), stem)
-    try:
-        transcript = load_transcript(folder / "transcript.json")
-    except (ValueError, TypeError, KeyError) as exc:
-        raise CaptionerError(f"{folder / 'transcript.json'}: cannot be read ({exc}); rerun `captioner run`") from None
-    report = _read_json(folder / "report.json")
-    previous = _read_json(folder / "replay.json")
+    workspace = Workspace.at(folder, stem)
+    transcript = workspace.load_transcript()
+    report = workspace.read_report()
+    previous = read_json_object(workspace.page_summary)
     tracks = read_tracks(folder, stem, transcript, report)
     page = build_replay(folder, stem, transcript, tracks, find_media(transcript, report, media),
                         glossary=load_project_glossary(glossary_files),

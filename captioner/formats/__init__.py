@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from captioner.errors import InputFileError
+from captioner.fileio import read_input_bytes
 from captioner.formats.common import RLM, timestamp
 from captioner.formats.srt import read_srt
 from captioner.formats.vtt import read_vtt
@@ -39,15 +40,7 @@ def caption_format(path: Path, text: str) -> str:
 def read_captions(path: Path) -> list[Cue]:
     """Cues of an SRT or WebVTT file; InputFileError when it cannot be read as either."""
     path = Path(path)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise InputFileError(f"{path}: no such file; check the path") from None
-    except IsADirectoryError:
-        raise InputFileError(f"{path}: is a folder, not a caption file") from None
-    except OSError as exc:
-        raise InputFileError(f"{path}: cannot be read ({exc.strerror})") from None
-    text = decode_caption_bytes(data)
+    text = decode_caption_bytes(read_input_bytes(path, "a caption file"))
     kind = caption_format(path, text)
     try:
         return read_vtt(text) if kind == "vtt" else read_srt(text)

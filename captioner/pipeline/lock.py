@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from captioner.errors import CaptionerError
+from captioner.workspace import LOCK
 
 
 @contextmanager
@@ -22,11 +23,11 @@ def recording_lock(folder: Path):
                              f"folder; remove the link, or choose another --out")
     folder.mkdir(parents=True, exist_ok=True)
     try:
-        fd = os.open(folder / ".lock", os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o644)
+        fd = os.open(folder / LOCK, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o644)
     except OSError as exc:
         if exc.errno != errno.ELOOP:
             raise
-        raise CaptionerError(f"{folder / '.lock'} is a link, which captioner does not write through; "
+        raise CaptionerError(f"{folder / LOCK} is a link, which captioner does not write through; "
                              "remove it and run again") from None
     try:
         try:

@@ -51,6 +51,7 @@ from captioner.speakers.names import (
     speaking_time,
 )
 from captioner.threads import fix_blas_threads
+from captioner.workspace import CACHE, REVIEW, Workspace
 
 BIAS_MODES = ("hotwords", "prompt", "none")
 # Measured with bench/bias_modes.py on the sample and 16 espeak-ng webinars (4 scripts x 4 seeds),
@@ -121,7 +122,7 @@ class RunResult:
 
 def remove_stale_temporaries(folder: Path) -> None:
     """Temporary files of a run that was killed before it could rename them (we hold the lock)."""
-    for pattern in (".*.tmp", ".cache/.*.tmp", "review/.*.tmp"):
+    for pattern in (".*.tmp", f"{CACHE}/.*.tmp", f"{REVIEW}/.*.tmp"):
         for path in folder.glob(pattern):
             path.unlink(missing_ok=True)
 
@@ -140,7 +141,7 @@ class Stages:
     def __init__(self, folder: Path, options: RunOptions, reporter: Reporter):
         self.options = options
         self.reporter = reporter
-        self.cache = StageCache(folder / ".cache")
+        self.cache = StageCache(Workspace.at(folder).cache)
         self.timings: dict[str, dict] = {}
         self._audio = None
 
@@ -383,11 +384,11 @@ def run_one(media_path: Path, options: RunOptions, reporter: Reporter | None = N
         report["caption_check"] = caption_check
         files = write_outputs(folder, stem, transcript, tracks, report, profile.speaker_labels)
         store_translation_units(folder, stem, translations)
-        write_text_atomic(folder / "report.json", json.dumps(report, ensure_ascii=False, indent=1))
+        write_text_atomic(Workspace.at(folder, stem).report, json.dumps(report, ensure_ascii=False, indent=1))
         if options.replay:
             files += build_page(folder, stem, transcript, tracks, media_path, glossary, report, options)
         report["seconds_total"] = round(time.perf_counter() - started, 3)
-        write_text_atomic(folder / "report.json", json.dumps(report, ensure_ascii=False, indent=1))
+        write_text_atomic(Workspace.at(folder, stem).report, json.dumps(report, ensure_ascii=False, indent=1))
     return RunResult(stem, folder, transcript, tracks, report, files, errors)
 
 
@@ -501,20 +502,21 @@ def correction_summary(transcript: Transcript) -> dict:
 def write_outputs(folder: Path, stem: str, transcript: Transcript, tracks: dict[str, CueTrack],
                   report: dict, label_style: str) -> list[Path]:
     written: list[Path] = []
+    workspace = Workspace.at(folder, stem)
 
-    def put(name: str, text: str) -> None:
-        write_text_atomic(folder / name, text)
-        written.append(folder / name)
+    def put(path: Path, text: str) -> None:
+        write_text_atomic(path, text)
+        written.append(path)
 
-    put("transcript.json", transcript_to_json(transcript))
-    put("corrections.json", json.dumps([to_dict(c) for c in transcript.corrections], ensure_ascii=False, indent=1))
+    put(workspace.transcript, transcript_to_json(transcript))
+    put(workspace.corrections, json.dumps([to_dict(c) for c in transcript.corrections], ensure_ascii=False, indent=1))
     for lang, track in tracks.items():
         written += write_language_files(folder, stem, transcript, lang, track.cues, label_style)
     if transcript.chapters:
-        put(f"{stem}.chapters.vtt", write_chapters_vtt(transcript.chapters))
+        put(workspace.chapters_vtt, write_chapters_vtt(transcript.chapters))
         text, warnings = write_chapters_txt(transcript.chapters, transcript.duration)
         report.setdefault("agenda_warnings", []).extend(warnings)
-        put("chapters.txt", text)
+        put(workspace.chapters_txt, text)
     return written
 
 
@@ -523,8 +525,8 @@ def write_language_files(folder: Path, stem: str, transcript: Transcript, lang: 
     outputs = {"srt": write_srt(cues, language=lang), "vtt": write_vtt(cues, language=lang),
                "txt": write_text(transcript, cues, language=lang, label_style=label_style)}
     paths = []
-    for suffix, text in outputs.items():
-        paths.append(folder / f"{stem}.{lang}.{suffix}")
+    for kind, text in outputs.items():
+        paths.append(Workspace.at(folder, stem).track(lang, kind))
         write_text_atomic(paths[-1], text)
     return paths
 
@@ -554,6 +556,6 @@ def transcribe_only(media_path: Path, options: RunOptions, reporter: Reporter | 
             reporter.warn(warning)
         transcript, key = stages.correct(transcript, glossary, key)
         transcript, _ = stages.listen(info, transcript, glossary, asr_options, key)
-        path = folder / "transcript.json"
+        path = Workspace.at(folder, stem).transcript
         write_text_atomic(path, transcript_to_json(transcript))
     return path, transcript

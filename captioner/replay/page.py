@@ -29,6 +29,7 @@ from captioner.replay.passages import (
     source_sections,
     translated_sections,
 )
+from captioner.workspace import LANGUAGE_FILES, Workspace
 
 ASSETS = ("replay.css", "replay.js")
 UI_LANGUAGE = "en"  # the language of the page's own words (labels, headings)
@@ -381,10 +382,10 @@ class PageWriter:
 
 def _caption_files(folder: Path, stem: str, language: str) -> dict[str, str]:
     found = {}
-    for kind in ("srt", "vtt", "txt"):
-        name = f"{stem}.{language}.{kind}"
-        if (folder / name).is_file():
-            found[kind] = markup.url(name)
+    for kind in LANGUAGE_FILES:
+        path = Workspace.at(folder, stem).track(language, kind)
+        if path.is_file():
+            found[kind] = markup.url(path.name)
     return found
 
 
@@ -415,16 +416,18 @@ def build_replay(folder: Path, stem: str, transcript: Transcript, tracks: dict[s
     media_url = media_reference(folder, Path(media_path), copy_media)
     languages = languages_of(transcript, tracks)
     files = {lang.tag: _caption_files(folder, stem, lang.tag) for lang in languages}
-    chapters_name = f"{stem}.chapters.vtt"
-    chapters_file = markup.url(chapters_name) if (folder / chapters_name).is_file() and transcript.chapters else None
+    workspace = Workspace.at(folder, stem)
+    chapters = workspace.chapters_vtt
+    chapters_file = markup.url(chapters.name) if chapters.is_file() and transcript.chapters else None
     title = (title or "").strip() or stem
     writer = PageWriter(stem, title, transcript, languages, glossary_terms(glossary, transcript.language),
                         media_url, has_video(transcript, Path(media_path)), files, chapters_file, Path(media_path).name)
     data = page_data(languages, chapters_file, ordered_chapters(transcript.chapters), stem)
     page = writer.render(data)
     write_assets(folder)
-    write_text_atomic(folder / "replay.json", json.dumps(summary(stem, title, transcript, languages), ensure_ascii=False, indent=1))
-    index = folder / "index.html"
+    write_text_atomic(workspace.page_summary,
+                      json.dumps(summary(stem, title, transcript, languages), ensure_ascii=False, indent=1))
+    index = workspace.page
     write_text_atomic(index, page)
     return index
 

@@ -7,11 +7,11 @@ from pathlib import Path
 from captioner.errors import CaptionerError
 from captioner.fileio import write_text_atomic
 from captioner.lang import direction
-from captioner.model import load_transcript
 from captioner.replay import markup
 from captioner.replay.languages import autonym, same_language
 from captioner.replay.page import CSP, UI_LANGUAGE, asset_text
 from captioner.replay.passages import clock, iso_duration
+from captioner.workspace import Workspace
 
 
 def _read_json(path: Path) -> dict:
@@ -24,27 +24,24 @@ def _read_json(path: Path) -> dict:
 
 def recording_summary(folder: Path) -> dict | None:
     """What the series page lists for one output folder, or None if it holds no processed recording."""
-    if not ((folder / "transcript.json").is_file() and (folder / "report.json").is_file()):
+    workspace = Workspace.at(folder)
+    if not (workspace.transcript.is_file() and workspace.report.is_file()):
         return None
-    report = _read_json(folder / "report.json")
-    summary = _read_json(folder / "replay.json")
+    report = _read_json(workspace.report)
+    summary = _read_json(workspace.page_summary)
     if not summary:
-        try:
-            transcript = load_transcript(folder / "transcript.json")
-        except (OSError, ValueError, TypeError) as exc:
-            raise CaptionerError(f"{folder / 'transcript.json'}: cannot be read ({exc}); rerun `captioner run` "
-                                 "on that recording") from None
-        stem = str(report.get("recording") or folder.name)
-        languages = [transcript.language] + sorted(
-            p.name[len(stem) + 1:-4] for p in folder.glob(f"{stem}.*.vtt")
-            if p.name != f"{stem}.chapters.vtt" and not same_language(p.name[len(stem) + 1:-4], transcript.language))
+        transcript = workspace.load_transcript()
+        workspace = Workspace.at(folder, str(report.get("recording") or folder.name))
+        stem = workspace.stem
+        languages = [transcript.language] + [lang for lang in workspace.track_languages()
+                                             if not same_language(lang, transcript.language)]
         summary = {
             "stem": stem, "title": report.get("title") or stem, "duration": transcript.duration,
             "language": transcript.language, "languages": languages,
             "chapters": [{"title": c.title, "start": c.start, "level": c.level} for c in transcript.chapters],
         }
     summary["folder"] = folder.name
-    summary["has_page"] = (folder / "index.html").is_file()
+    summary["has_page"] = workspace.page.is_file()
     return summary
 
 

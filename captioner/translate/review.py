@@ -18,6 +18,7 @@ from typing import Iterable
 
 from captioner.errors import InputFileError
 from captioner.fileio import write_text_atomic
+from captioner.workspace import Workspace
 
 UNITS_VERSION = 1
 
@@ -45,11 +46,11 @@ def unit_key(source: str, start: float, end: float) -> str:
 
 
 def units_path(folder: Path, language: str) -> Path:
-    return Path(folder) / "review" / f"{language}.units.json"
+    return Workspace.at(folder).units(language)
 
 
 def reviewed_path(folder: Path, language: str) -> Path:
-    return Path(folder) / "review" / f"{language}.json"
+    return Workspace.at(folder).reviewed(language)
 
 
 def save_units(folder: Path, language: str, units: Iterable[TranslationUnit | dict], meta: dict) -> Path:
