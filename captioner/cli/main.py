@@ -16,6 +16,7 @@ from captioner.cli.captions import captions_command, qc_command, rule_options
 from captioner.cli.glossary import glossary_group
 from captioner.cli.languages import languages as languages_group
 from captioner.cli.languages import review as review_group
+from captioner.cli.progress import MODES, ProgressReporter, resolve_mode
 from captioner.cli.replay import replay as replay_command
 from captioner.errors import CaptionerError
 from captioner.glossary.formats import default_glossary_files
@@ -64,46 +65,6 @@ class CaptionerGroup(click.Group):
             ctx.exit(1)
 
 
-class ClickReporter:
-    """Prints the pipeline's messages to stderr, with a progress bar over audio time."""
-
-    def __init__(self, quiet: bool = False):
-        self.quiet = quiet
-        self.messages: list[str] = []
-        self.warnings: list[str] = []
-        self._bar = None
-
-    def info(self, message: str) -> None:
-        self.messages.append(message)
-        if not self.quiet:
-            click.echo(message, err=True)
-
-    def warn(self, message: str) -> None:
-        self.warnings.append(message)
-        click.echo(f"warning: {message}", err=True)
-
-    def progress(self, label: str, total: float):
-        if self.quiet or total < 60:
-            return None
-        self._bar = click.progressbar(length=int(total) or 1, label=label, file=sys.stderr,
-                                      show_eta=True, item_show_func=None)
-        self._bar.__enter__()
-        done = [0]
-
-        def update(seconds: float) -> None:
-            step = int(seconds) - done[0]
-            if step > 0:
-                self._bar.update(step)
-                done[0] += step
-
-        return update
-
-    def done_progress(self) -> None:
-        if self._bar is not None:
-            self._bar.__exit__(None, None, None)
-            self._bar = None
-
-
 def asr_options(model: str, language: str | None, beam_size: int, batch_size: int = 0) -> AsrOptions:
     return AsrOptions(model=model, language=language, beam_size=beam_size, batch_size=batch_size)
 
@@ -128,7 +89,11 @@ batch_option = click.option(
 out_option = click.option("--out", "out_dir", default="transcripts", show_default=True,
                           type=click.Path(file_okay=False, path_type=Path),
                           help="Outputs go to OUT/<stem>/.")
-quiet_option = click.option("--quiet", is_flag=True, help="No progress bar or progress messages.")
+quiet_option = click.option("--quiet", is_flag=True, help="Warnings only: no progress (as --progress none).")
+progress_option = click.option(
+    "--progress", "progress_mode", type=click.Choice(MODES), default="auto", show_default=True,
+    help="bar: the running stage and a bar over the audio (a terminal's default); lines: one line per "
+         "finished stage (the default otherwise); json: one JSON object per line, for programs; none.")
 
 
 @click.group(cls=CaptionerGroup)
@@ -153,7 +118,8 @@ def main(ctx: click.Context, debug: bool) -> None:
 @beam_option
 @out_option
 @quiet_option
-def transcribe(media_files, model, language, beam_size, out_dir, quiet):
+@progress_option
+def transcribe(media_files, model, language, beam_size, out_dir, quiet, progress_mode):
     """Transcribe MEDIA_FILES to OUT/<stem>/transcript.json (words with times).
 
     Any audio or video file FFmpeg can decode works (wav, flac, mp3, ogg/opus,
@@ -164,7 +130,7 @@ def transcribe(media_files, model, language, beam_size, out_dir, quiet):
 
     options = RunOptions(out_dir=out_dir, asr=asr_options(model, language, beam_size))
     for media_path in media_files:
-        reporter = ClickReporter(quiet)
+        reporter = ProgressReporter(resolve_mode(progress_mode, quiet))
         path, transcript = transcribe_only(media_path, options, reporter)
         click.echo(f"{path}  ({len(transcript.words)} words, {transcript.duration:.0f} s, "
                    f"language {transcript.language})")
@@ -238,7 +204,8 @@ def build_run_options(model, language, beam_size, batch_size, out_dir, glossary_
 @click.option("--agenda", "agenda_path", type=click.Path(dir_okay=False, path_type=Path),
               help="Agenda file (YAML or plain text). Default: <stem>.agenda.yaml or .agenda.txt beside the media.")
 @pipeline_options
-def run(media_files, quiet, agenda_path, **flags):
+@progress_option
+def run(media_files, quiet, progress_mode, agenda_path, **flags):
     """Everything for each recording, in OUT/<stem>/.
 
     \b
@@ -256,7 +223,7 @@ def run(media_files, quiet, agenda_path, **flags):
     options = build_run_options(agenda_path=agenda_path, **flags)
     errors = []
     for media_path in media_files:
-        reporter = ClickReporter(quiet)
+        reporter = ProgressReporter(resolve_mode(progress_mode, quiet))
         result = run_one(media_path, options, reporter)
         qc = result.report["qc"]
         summary = ", ".join(f"{lang} {q['cue_count']} cues ({q['compliant_fraction']:.0%} within the rules)"

@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import time
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -102,7 +102,14 @@ class Reporter:
     def warn(self, message: str) -> None:
         self.warnings.append(message)
 
+    def stage_started(self, stage: str, recording: str) -> None:
+        pass
+
+    def stage_done(self, stage: str, recording: str, seconds: float, reused: bool) -> None:
+        pass
+
     def progress(self, label: str, total: float) -> Callable[[float], None] | None:
+        """An update function taking how much of `total` is done, or None."""
         return None
 
     def done_progress(self) -> None:
@@ -142,6 +149,7 @@ class Stages:
         self.options = options
         self.reporter = reporter
         self.cache = StageCache(Workspace.at(folder).cache)
+        self.recording = Workspace.at(folder).stem
         self.timings: dict[str, dict] = {}
         self._audio = None
 
@@ -157,19 +165,29 @@ class Stages:
         stored = self.cache.get(stage, key)
         if stored is not None:
             self.timings[stage] = {"seconds": 0.0, "reused": True}
+            self.reporter.stage_done(stage, self.recording, 0.0, True)
             return load(stored), key
-        started = time.perf_counter()
-        value = compute()
-        self.cache.put(stage, key, dump(value))
-        self.timings[stage] = {"seconds": round(time.perf_counter() - started, 3), "reused": False}
+        with self.timed(stage):
+            value = compute()
+            self.cache.put(stage, key, dump(value))
         return value, key
+
+    @contextmanager
+    def timed(self, stage: str):
+        """Time a stage for report.json and tell the reporter when it starts and ends."""
+        self.reporter.stage_started(stage, self.recording)
+        started = time.perf_counter()
+        yield
+        seconds = time.perf_counter() - started
+        self.timings[stage] = {"seconds": round(seconds, 3), "reused": False}
+        self.reporter.stage_done(stage, self.recording, seconds, False)
 
     def transcribe(self, info, asr_options: asr.AsrOptions) -> tuple[Transcript, str]:
         def compute() -> Transcript:
             started = time.perf_counter()
             audio = self.decoded_audio(info)
             decoded = time.perf_counter()
-            bar = self.reporter.progress("transcribing", info.duration)
+            bar = self.reporter.progress("asr", info.duration)
             try:
                 transcript = asr.transcribe_audio(audio, asr_options, progress=bar)
             finally:
@@ -382,11 +400,12 @@ def run_one(media_path: Path, options: RunOptions, reporter: Reporter | None = N
         report["translations"] = translations
         report["errors"] = errors
         report["caption_check"] = caption_check
-        files = write_outputs(folder, stem, transcript, tracks, report, profile.speaker_labels)
-        store_translation_units(folder, stem, translations)
-        write_text_atomic(Workspace.at(folder, stem).report, json.dumps(report, ensure_ascii=False, indent=1))
-        if options.replay:
-            files += build_page(folder, stem, transcript, tracks, media_path, glossary, report, options)
+        with stages.timed("publish"):
+            files = write_outputs(folder, stem, transcript, tracks, report, profile.speaker_labels)
+            store_translation_units(folder, stem, translations)
+            write_text_atomic(Workspace.at(folder, stem).report, json.dumps(report, ensure_ascii=False, indent=1))
+            if options.replay:
+                files += build_page(folder, stem, transcript, tracks, media_path, glossary, report, options)
         report["seconds_total"] = round(time.perf_counter() - started, 3)
         write_text_atomic(Workspace.at(folder, stem).report, json.dumps(report, ensure_ascii=False, indent=1))
     return RunResult(stem, folder, transcript, tracks, report, files, errors)
