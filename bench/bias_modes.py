@@ -2,7 +2,7 @@
 bias none / prompt / hotwords (several token budgets and prompt forms), with and without
 correction, on the sample recording and the espeak-ng tuning webinars.
 
-For each file: word error rate (tests/textnorm.py) and term accuracy (tests/term_accuracy.py:
+For each file: word error rate (tests/support/textnorm.py) and term accuracy (tests/support/term_accuracy.py:
 share of the reference's glossary term occurrences written exactly). The sample uses
 glossary/counter-terrorism.yaml and its agenda; each webinar its producer glossary
 tests/data/webinars/<name>.glossary.csv and the agenda make_webinar writes beside it.
@@ -38,12 +38,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT / "tests"), str(ROOT / "scripts")]
+sys.path[:0] = [str(ROOT), str(ROOT / "scripts")]
 
 import numpy as np  # noqa: E402
-from synth_fixtures import WEBINARS_DIR, make_webinar, webinar_names  # noqa: E402
-from term_accuracy import term_accuracy  # noqa: E402
-from textnorm import wer  # noqa: E402
 
 from captioner import pipeline  # noqa: E402
 from captioner.agenda.items import find_agenda, load_agenda  # noqa: E402
@@ -55,6 +52,9 @@ from captioner.glossary.formats import load_glossaries  # noqa: E402
 from captioner.media import audio as media
 from captioner.media.audio import SAMPLE_RATE  # noqa: E402
 from captioner.model import Segment, Word  # noqa: E402
+from tests.support.synth import WEBINARS_DIR, make_webinar, webinar_names  # noqa: E402
+from tests.support.term_accuracy import term_accuracy  # noqa: E402
+from tests.support.textnorm import wer  # noqa: E402
 
 SAMPLE = ROOT / "recordings" / "view-to-a-border.mp3"
 SAMPLE_GLOSSARY = ROOT / "glossary" / "counter-terrorism.yaml"

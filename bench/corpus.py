@@ -19,7 +19,7 @@ processes, one after another on the same file (model load included):
 Figures (bench/corpus_metrics.py): WER, sentence coverage, sync, terms,
 speakers, chapters, reading-rule compliance, wall time and peak memory; per
 file and pooled. The rendered audio is cached by a hash of its inputs
-(tests/synth_fixtures.py), so a rerun costs only the recognition.
+(tests/support/synth.py), so a rerun costs only the recognition.
 
     .venv/bin/python bench/corpus.py [--set test|tuning] [--models base,tiny.en]
         [--systems plain,bare,basic,full] [--only NAME ...] [--json FILE]
@@ -45,7 +45,7 @@ SYSTEMS = ("plain", "bare", "basic", "full")
 # variants of the full run for re-checking one rule at a time on the tuning set
 VARIANTS = {"full-nobias": ["--bias", "none"], "full-hotwords": ["--bias", "hotwords"], "full-nolisten": ["--no-listen"], "full-prompt": ["--bias", "prompt"]}
 MODELS = ("base", "tiny.en")
-sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from corpus_metrics import Cue, false_corrections, measure, pool  # noqa: E402
@@ -70,7 +70,7 @@ def scripts(which: str) -> list[Path]:
 
 
 def render(script: Path, work: Path) -> tuple[Path, dict]:
-    from synth_fixtures import make_webinar
+    from tests.support.synth import make_webinar
 
     return make_webinar(script, work, seed=0, noise=None, agenda="yaml")
 

@@ -4,14 +4,14 @@ A system's output is a list of *cues*: (start, end, text) as a viewer sees them
 (for plain faster-whisper, its segments), and optionally *words* with speakers.
 
 - WER: the cues' words (speaker labels are never part of a cue's text here)
-  against every sentence of the truth, after tests/textnorm.py's normalisation.
+  against every sentence of the truth, after tests/support/textnorm.py's normalisation.
 - Sentence coverage: a sentence counts when at least half its words are matched
   (by one global alignment of the two word sequences) in cues that overlap its
   own time widened by 2 s on each side.
 - Sync: for each sentence with a matched word, the first such word's cue against
   the time the word was said (interpolated within the sentence by its position):
   how late the cue appears, or how early it has gone; 0 while it is on screen.
-- Terms: occurrences of glossary forms written exactly (tests/term_accuracy.py).
+- Terms: occurrences of glossary forms written exactly (tests/support/term_accuracy.py).
 - Speakers: sentences whose matched words carry the truth's speaker (by name,
   case-insensitive) for most of them.
 - Chapters: |chapter start - item start| for each agenda item.
@@ -26,8 +26,8 @@ from pathlib import Path
 
 import jiwer
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
-from textnorm import normalize  # noqa: E402
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from tests.support.textnorm import normalize  # noqa: E402
 
 AROUND = 2.0  # seconds either side of a sentence in which its words may be captioned
 LATE = 2.0  # a cue this far from its speech is out of sync
@@ -84,7 +84,7 @@ def said_at(sentence: dict, position: int, words: int) -> float:
 
 def measure(truth: dict, cues: list[Cue], *, glossary=None, chapters=None) -> dict:
     """Every figure for one file (see the module doc); counts kept for pooling."""
-    from term_accuracy import term_accuracy
+    from tests.support.term_accuracy import term_accuracy
 
     reference = " ".join(s["text"] for s in truth["sentences"])
     hypothesis = " ".join(c.text for c in cues)

@@ -5,8 +5,8 @@ Each synthetic webinar runs as a producer would run it with the defaults: the fi
 glossary/counter-terrorism.yaml and the webinar's own tests/data/webinars/<name>.glossary.csv,
 its agenda, correction and listening again (speakers off). Once with every glossary file
 taken as the recording's own (share 0: what captioner did before), once with the rule. Term
-accuracy (tests/term_accuracy.py) is counted on the webinar's own glossary, WER with
-tests/textnorm.py; the hotwords each way are printed.
+accuracy (tests/support/term_accuracy.py) is counted on the webinar's own glossary, WER with
+tests/support/textnorm.py; the hotwords each way are printed.
 
     .venv/bin/python bench/field_glossary.py [--seeds 8 9] [--work DIR]
 """
@@ -19,15 +19,14 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT / "tests")]
-
-from synth_fixtures import WEBINARS_DIR, make_webinar, webinar_names  # noqa: E402
-from term_accuracy import TermScore, term_accuracy  # noqa: E402
-from textnorm import wer  # noqa: E402
+sys.path[:0] = [str(ROOT)]
 
 from captioner import glossary_formats  # noqa: E402
 from captioner.asr import hotwords
 from captioner.pipeline.run import RunOptions, run_one  # noqa: E402
+from tests.support.synth import WEBINARS_DIR, make_webinar, webinar_names  # noqa: E402
+from tests.support.term_accuracy import TermScore, term_accuracy  # noqa: E402
+from tests.support.textnorm import wer  # noqa: E402
 
 FIELD = ROOT / "glossary" / "counter-terrorism.yaml"
 

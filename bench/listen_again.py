@@ -3,8 +3,8 @@
 For the sample recording (glossary/counter-terrorism.yaml, its agenda) and the synthetic
 webinars (their producer glossaries, seeds given): recognition and correction as
 `captioner run` does them (hotwords, correction; speakers off), then listen_again on the
-result. Prints per file and pooled: term accuracy (tests/term_accuracy.py) and WER
-(tests/textnorm.py) before and after listening, the changes made, and the seconds
+result. Prints per file and pooled: term accuracy (tests/support/term_accuracy.py) and WER
+(tests/support/textnorm.py) before and after listening, the changes made, and the seconds
 listening took against the seconds recognition took on the same file in this process.
 
     .venv/bin/python bench/listen_again.py [--seeds 2 3] [--work DIR] [--verbose]
@@ -19,17 +19,16 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT / "tests")]
-
-from synth_fixtures import WEBINARS_DIR, make_webinar, webinar_names  # noqa: E402
-from term_accuracy import TermScore, term_accuracy  # noqa: E402
-from textnorm import wer  # noqa: E402
+sys.path[:0] = [str(ROOT)]
 
 from captioner import media  # noqa: E402
 from captioner.asr import recognize as asr
 from captioner.correct.listen_again import ListenOptions, listen_again  # noqa: E402
 from captioner.glossary.formats import load_glossaries  # noqa: E402
 from captioner.pipeline.run import RunOptions, run_one  # noqa: E402
+from tests.support.synth import WEBINARS_DIR, make_webinar, webinar_names  # noqa: E402
+from tests.support.term_accuracy import TermScore, term_accuracy  # noqa: E402
+from tests.support.textnorm import wer  # noqa: E402
 
 SAMPLE = ROOT / "recordings" / "view-to-a-border.mp3"
 

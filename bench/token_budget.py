@@ -18,15 +18,14 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT / "tests")]
-
-from synth_fixtures import WEBINARS_DIR, make_webinar, webinar_names  # noqa: E402
+sys.path[:0] = [str(ROOT)]
 
 from captioner import whisper_model  # noqa: E402
 from captioner.asr import recognize as asr
 from captioner.glossary.formats import load_glossaries  # noqa: E402
 from captioner.media import audio as media
 from captioner.pipeline import run as pipeline
+from tests.support.synth import WEBINARS_DIR, make_webinar, webinar_names  # noqa: E402
 
 CT = ROOT / "glossary" / "counter-terrorism.yaml"
 REAL = ROOT.parent / "shared" / "data" / "real"

@@ -2,7 +2,7 @@
 
     python bench/translate_protection.py [--show]
 
-For each method, on the domain sentences of tests/translate_fixtures.py (and the
+For each method, on the domain sentences of tests/support/translate.py (and the
 sample webinar's script when present) translated English -> Spanish:
 - kept: protected occurrences whose exact rendering is in the output;
 - article agreement: where English has "the"/"a" right before a term, whether
@@ -22,15 +22,14 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
-
-from translate_fixtures import GENDER_NUMBER, SENTENCES, domain_glossary  # noqa: E402
+sys.path[:0] = [str(ROOT)]
 
 from captioner.translate.apertium import ApertiumEngine  # noqa: E402
 from captioner.translate.base import TranslationEngine  # noqa: E402
 from captioner.translate.protect import translate_with_terms, verify  # noqa: E402
 from captioner.translate.sentences import split_sentences  # noqa: E402
 from captioner.translate.term_rules import rules_from_glossary  # noqa: E402
+from tests.support.translate import GENDER_NUMBER, SENTENCES, domain_glossary  # noqa: E402
 
 ARTICLES = {("m", "sg"): {"el", "del", "al", "un"}, ("f", "sg"): {"la", "una"},
             ("m", "pl"): {"los", "unos"}, ("f", "pl"): {"las", "unas"}}

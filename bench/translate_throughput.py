@@ -10,7 +10,7 @@ the whole translate stage (sentences, glossary protection, layout) and the
 engine alone on the same sentences, best of --repeat runs.
 
 argostranslate: an installed en->LANG package; without one, the tiny random
-test model of tests/argos_tiny.py (1 layer, 16 dimensions: its speed says
+test model of tests/support/argos_tiny.py (1 layer, 16 dimensions: its speed says
 nothing about a real model's, only about the code around it).
 """
 from __future__ import annotations
@@ -23,7 +23,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+sys.path[:0] = [str(ROOT)]
 
 from captioner.formats import read_captions  # noqa: E402
 from captioner.glossary.formats import (
@@ -51,7 +51,7 @@ def source_track(out_dir: Path) -> tuple[CueTrack, list[float], str, dict | None
             chapters = json.loads(transcript.read_text(encoding="utf-8")).get("chapters") or []
             boundaries = [c["start"] for c in chapters[1:]]
         return CueTrack("en", read_captions(vtt)), boundaries, str(vtt), report
-    from translate_fixtures import sample_source_track
+    from tests.support.translate import sample_source_track
 
     track, boundaries = sample_source_track()
     return track, boundaries, "recordings/view-to-a-border.truth.json (no pipeline output yet)", report
@@ -59,8 +59,9 @@ def source_track(out_dir: Path) -> tuple[CueTrack, list[float], str, dict | None
 
 def tiny_argos(lang: str) -> str | None:
     """Install the tiny test model into a temporary argos folder; returns a label."""
-    from argos_tiny import build_argosmodel
     from argostranslate import package, settings
+
+    from tests.support.argos_tiny import build_argosmodel
 
     folder = Path(tempfile.mkdtemp(prefix="argos-bench-"))
     settings.package_data_dir = folder / "packages"

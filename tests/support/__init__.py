@@ -1,0 +1,1 @@
+"""Helpers the tests share: paths to data, synthetic webinars, fixtures, text normalisation."""
