@@ -27,6 +27,7 @@ _API = {
     "make_captions": "captions.segment",
     "check_cues": "captions.qc", "read_captions": "formats",
     "CaptionerError": "errors",
+    "Workspace": "workspace",
 }
 __all__ = ["__version__", *_API]
 

@@ -48,3 +48,28 @@ def read_input_bytes(path: Path | str, what: str, if_missing: str = "check the p
         raise InputFileError(f"{path}: is a folder, not {what}") from None
     except OSError as exc:
         raise InputFileError(f"{path}: cannot be read ({exc.strerror})") from None
+
+
+def read_input_text(path: Path | str, what: str, max_bytes: int) -> str:
+    """A small UTF-8 text input (an agenda, a speakers file), or one InputFileError naming the file,
+    the line where it stops being UTF-8, and what to do."""
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise InputFileError(f"{what} {path} does not exist; check the path") from None
+    except OSError as exc:
+        raise InputFileError(f"cannot read {what} {path}: {exc.strerror}") from None
+    if not path.is_file():
+        raise InputFileError(f"{what} {path} is not a file")
+    if size > max_bytes:
+        raise InputFileError(f"{path.name} is {size} bytes; a {what} is at most {max_bytes} bytes")
+    data = read_input_bytes(path, f"a {what}")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise InputFileError(f"{path.name} line {line}: not UTF-8 text; save the {what} as UTF-8") from None
+    if "\x00" in text:
+        raise InputFileError(f"{path.name}: contains NUL bytes, so it is not a text {what}")
+    return text

@@ -35,6 +35,14 @@ def normalize(tag: str) -> str:
     raise LanguageCodeError(f"not a BCP 47 language code: {tag}")
 
 
+def language_tag(text: str) -> str | None:
+    """The normalised tag of `text`, or None when it is not a language code (a column name, say)."""
+    try:
+        return normalize(text)
+    except LanguageCodeError:
+        return None
+
+
 def primary(tag: str | None) -> str:
     """'zh-Hant-TW' -> 'zh'; None -> ''."""
     return (tag or "").replace("_", "-").split("-")[0].strip().lower()

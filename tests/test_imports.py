@@ -84,8 +84,8 @@ def test_the_cycle_finder_finds_a_cycle():
 # earlier one and the foundation, never a later stage (the pipeline and CLI come last).
 STAGES = ("media", "glossary", "asr", "correct", "agenda", "speakers", "formats", "captions",
           "translate", "replay", "pipeline", "cli")
-FOUNDATION = {"captioner.errors", "captioner.fileio", "captioner.lang", "captioner.model", "captioner.threads",
-              "captioner.workspace"}
+FOUNDATION = {"captioner.clock", "captioner.errors", "captioner.fileio", "captioner.lang", "captioner.model",
+              "captioner.threads", "captioner.workspace"}
 
 
 def stage_of(module: str) -> int | None:

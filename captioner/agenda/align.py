@@ -38,6 +38,7 @@ import numpy as np
 from captioner.agenda.evidence import Sentence, anchor, boundary_evidence, similarity, split_sentences
 from captioner.agenda.items import Agenda, AgendaItem
 from captioner.agenda.segment import Segmenter
+from captioner.clock import clock
 from captioner.errors import CaptionerError
 from captioner.model import Chapter, Transcript
 
@@ -92,7 +93,7 @@ def align_agenda(transcript: Transcript, agenda: Agenda, glossary: Any = None) -
         if slot.fixed_start is not None or found[k]:
             kept.append(k)
             if confidences[k] < LOW_CONFIDENCE and slot.fixed_start is None and k > 0:
-                warnings.append(f"agenda item '{slot.item.title}' starts at {_clock(times[k])} with low "
+                warnings.append(f"agenda item '{slot.item.title}' starts at {clock(times[k])} with low "
                                 f"confidence ({confidences[k]:.2f}); check it, or give it a start time")
         else:
             warnings.append(f"agenda item '{slot.item.title}' was not found in the transcript, so it has no "
@@ -137,13 +138,13 @@ def _check_fixed_starts(slots: list[_Slot], sentences: list[Sentence], duration:
         if start is None:
             continue
         if start >= duration:
-            raise CaptionerError(f"agenda item '{slot.item.title}' starts at {_clock(start)}, past the end of "
-                                 f"the recording ({_clock(duration)}); fix its start time")
+            raise CaptionerError(f"agenda item '{slot.item.title}' starts at {clock(start)}, past the end of "
+                                 f"the recording ({clock(duration)}); fix its start time")
         if previous is not None:
             ancestor = _is_ancestor(slots, previous.index, slot.index)
             if start < previous.fixed_start or (start == previous.fixed_start and not ancestor):
-                raise CaptionerError(f"agenda start times are out of order: '{slot.item.title}' at {_clock(start)} "
-                                     f"comes after '{previous.item.title}' at {_clock(previous.fixed_start)}; "
+                raise CaptionerError(f"agenda start times are out of order: '{slot.item.title}' at {clock(start)} "
+                                     f"comes after '{previous.item.title}' at {clock(previous.fixed_start)}; "
                                      "list items in the order they happen")
         # the block begins with the first sentence whose middle is at or after the given time
         slot.first_sentence = next((j for j, s in enumerate(sentences) if (s.start + s.end) / 2 >= start),
@@ -232,9 +233,3 @@ def _chapters(slots: list[_Slot], kept: list[int], times: list[float], confidenc
 def _time(seconds: float, duration: float) -> float:
     """A chapter time as a plain float, to the millisecond; the end of the recording exactly."""
     return float(duration) if seconds >= duration else round(float(seconds), 3)
-
-
-def _clock(seconds: float) -> str:
-    seconds = int(round(seconds))
-    hours, rest = divmod(seconds, 3600)
-    return f"{hours}:{rest // 60:02d}:{rest % 60:02d}" if hours else f"{rest // 60:02d}:{rest % 60:02d}"

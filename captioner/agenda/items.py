@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from captioner.errors import InputFileError
+from captioner.fileio import read_input_text
 from captioner.model import to_dict
 
 AGENDA_SUFFIXES = (".agenda.yaml", ".agenda.yml", ".agenda.txt")
@@ -125,25 +126,7 @@ def parse_start(value: Any, where: str) -> float | None:
 # --- reading -----------------------------------------------------------------
 
 def _read_text(path: Path) -> str:
-    try:
-        size = path.stat().st_size
-    except FileNotFoundError:
-        raise InputFileError(f"agenda file {path} does not exist; check the path") from None
-    except OSError as exc:
-        raise InputFileError(f"cannot read agenda file {path}: {exc.strerror}") from None
-    if not path.is_file():
-        raise InputFileError(f"agenda {path} is not a file; give the path of a .yaml or .txt agenda")
-    if size > MAX_AGENDA_BYTES:
-        raise InputFileError(f"{path.name} is {size} bytes; an agenda is at most {MAX_AGENDA_BYTES} bytes")
-    data = path.read_bytes()
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise InputFileError(f"{path.name} line {line}: not UTF-8 text; save the agenda as UTF-8") from None
-    if "\x00" in text:
-        raise InputFileError(f"{path.name}: contains NUL bytes, so it is not a text agenda")
-    return text
+    return read_input_text(path, "agenda file", MAX_AGENDA_BYTES)
 
 
 def _parse_clock(text: str) -> float | None:

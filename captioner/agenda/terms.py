@@ -7,8 +7,9 @@ not produce words.
 from __future__ import annotations
 
 import re
-import unicodedata
 from typing import Any, Iterable
+
+from captioner.glossary.text import fold
 
 STOPWORDS = frozenset("""
 a about above after again against all also am an and any are as at be because been before being below
@@ -48,12 +49,6 @@ GENERIC_EXPANSIONS: dict[str, tuple[str, ...]] = {
 _TOKEN = re.compile(r"[^\W_]+(?:['’&][^\W_]+)*", re.UNICODE)
 _SUFFIXES = ("ational", "ations", "ation", "ingly", "ements", "ement", "ments", "ment", "ness", "ings", "ing",
              "ions", "ion", "ies", "ied", "ers", "er", "ed", "es", "ly", "s")
-
-
-def fold(text: str) -> str:
-    """Lowercase without accents: 'Petrović' -> 'petrovic', 'Côte' -> 'cote'."""
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).replace("’", "'")
 
 
 def stem(word: str) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from captioner.captions.rules import RULES, Profile, RuleIssue
-from captioner.formats.common import timestamp
+from captioner.clock import timestamp
 from captioner.formats.labels import shown_lines
 from captioner.model import Cue
 

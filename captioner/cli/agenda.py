@@ -7,6 +7,7 @@ import click
 
 from captioner.agenda.align import align_agenda
 from captioner.agenda.items import find_agenda, load_agenda
+from captioner.clock import clock
 from captioner.errors import CaptionerError
 from captioner.fileio import write_text_atomic
 from captioner.formats.chapters import write_chapters_txt, write_chapters_vtt
@@ -64,7 +65,7 @@ def agenda_command(source: Path, agenda_path: Path | None, glossary_paths: tuple
     for chapter in chapters:
         indent = "  " * (chapter.level - 1)
         mark = "given" if chapter.fixed else f"{chapter.confidence:.2f}"
-        click.echo(f"{_clock(chapter.start)}  {indent}{chapter.title}  ({mark})")
+        click.echo(f"{clock(chapter.start)}  {indent}{chapter.title}  ({mark})")
     for warning in warnings + txt_warnings:
         click.echo(f"warning: {warning}", err=True)
     click.echo(f"{len(chapters)} chapters from {agenda_path.name} -> {folder}", err=True)
@@ -86,8 +87,3 @@ def _locate(source: Path, out_dir: Path | None) -> tuple[Path, Transcript, Path 
         raise CaptionerError(f"no transcript of {source} at {path}; run `captioner transcribe {source}` first"
                              + (f" (with --out {out_dir})" if out_dir else ""))
     return path, read_transcript(path), source, stem
-
-
-def _clock(seconds: float) -> str:
-    whole = int(seconds)
-    return f"{whole // 3600}:{whole % 3600 // 60:02d}:{whole % 60:02d}"

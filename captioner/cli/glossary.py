@@ -13,6 +13,7 @@ from pathlib import Path
 
 import click
 
+from captioner.clock import clock
 from captioner.errors import CaptionerError, InputFileError
 from captioner.fileio import write_bytes_atomic, write_text_atomic
 from captioner.glossary.formats import (
@@ -79,11 +80,6 @@ def glossary_group() -> None:
 
 
 # --- review --------------------------------------------------------------------
-
-def _clock(seconds: float) -> str:
-    s = int(seconds)
-    return f"{s // 3600:02d}:{s % 3600 // 60:02d}:{s % 60:02d}"
-
 
 def _sentence(words, first: int, end: int, limit: int = 14) -> str:
     """The sentence around words[first:end], at most ``limit`` words either side."""
@@ -171,7 +167,7 @@ def review_command(lang: str, transcripts_dir: str, contexts: int, as_json: bool
         name = c.term + (f" ({c.short_form})" if c.short_form and c.short_form != c.term else "")
         click.echo(f"\n{name}  [{c.id}]\n  {lang}: {current}\n  {len(found)} occurrence{'s' if len(found) != 1 else ''}")
         for o in found[:contexts]:
-            click.echo(f"    {o.recording} {_clock(o.start)}  {o.sentence}")
+            click.echo(f"    {o.recording} {clock(o.start)}  {o.sentence}")
         if len(found) > contexts:
             click.echo(f"    ... and {len(found) - contexts} more")
 

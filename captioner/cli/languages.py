@@ -9,7 +9,7 @@ import click
 
 from captioner.cli.replay import rebuild
 from captioner.errors import CaptionerError, InputFileError, ModelError
-from captioner.fileio import write_bytes_atomic
+from captioner.fileio import read_input_bytes, write_bytes_atomic
 from captioner.formats.labels import DEFAULT_LABEL_STYLE
 from captioner.lang import primary
 from captioner.translate.apertium import ApertiumEngine
@@ -187,12 +187,7 @@ def import_(file: Path, out_dir: Path, reviewer: str | None) -> None:
     """Take a reviewed XLIFF file back: store its texts and rebuild that language's subtitles."""
     from captioner.translate.review_xliff import import_review
 
-    try:
-        data = file.read_bytes()
-    except FileNotFoundError:
-        raise CaptionerError(f"{file}: no such file") from None
-    except OSError as exc:
-        raise CaptionerError(f"{file} cannot be read ({exc.strerror})") from None
+    data = read_input_bytes(file, "an XLIFF file")
     result = import_review(data, out_dir, name=str(file), reviewer=reviewer)
     workspace = Workspace.of(out_dir, result.stem)
     folder = workspace.folder

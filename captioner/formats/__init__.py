@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from captioner.clock import timestamp
 from captioner.errors import InputFileError
 from captioner.fileio import read_input_bytes
-from captioner.formats.common import RLM, timestamp
+from captioner.formats.common import RLM
 from captioner.formats.srt import read_srt
 from captioner.formats.vtt import read_vtt
 from captioner.model import Cue

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 
-from captioner.formats.common import timestamp
+from captioner.clock import timestamp
 from captioner.model import Chapter
 
 YOUTUBE_MIN_SECONDS = 10  # YouTube ignores a chapter list with a chapter shorter than this

@@ -15,8 +15,8 @@ import textwrap
 from bisect import bisect_right
 from dataclasses import dataclass
 
+from captioner.clock import timestamp
 from captioner.errors import CaptionerError
-from captioner.formats.common import timestamp
 from captioner.formats.labels import CHEVRONS, DEFAULT_LABEL_STYLE, LABEL_STYLES, line_speakers
 from captioner.lang import is_unspaced
 from captioner.model import Cue, Transcript, Word

@@ -17,8 +17,9 @@ from __future__ import annotations
 import html
 import re
 
+from captioner.clock import timestamp
 from captioner.errors import InputFileError
-from captioner.formats.common import RLM, timestamp
+from captioner.formats.common import RLM
 from captioner.formats.labels import line_speakers, shown_lines, split_label
 from captioner.lang import is_rtl
 from captioner.model import Cue

@@ -12,6 +12,7 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import Callable, Iterable
 
+from captioner.clock import clock
 from captioner.errors import CaptionerError
 from captioner.fileio import write_text_atomic
 from captioner.media.audio import MEDIA_EXTENSIONS
@@ -132,7 +133,7 @@ def format_table(rows: list[dict]) -> str:
     for r in rows:
         lines.append((
             r["recording"],
-            _clock(r["duration"]) if r["duration"] is not None else "-",
+            clock(r["duration"]) if r["duration"] is not None else "-",
             ",".join(r["languages"]) or "-",
             f"{r['cue_compliance']:.0%}" if r["cue_compliance"] is not None else "-",
             str(r["term_corrections"]) if r["term_corrections"] is not None else "-",
@@ -142,8 +143,3 @@ def format_table(rows: list[dict]) -> str:
     widths = [max(len(line[i]) for line in lines) for i in range(len(header) - 1)]
     return "\n".join("  ".join(cell.ljust(w) for cell, w in zip(line, widths)) + "  " + line[-1]
                      for line in lines)
-
-
-def _clock(seconds: float) -> str:
-    seconds = int(round(seconds))
-    return f"{seconds // 3600}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"

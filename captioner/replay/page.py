@@ -13,6 +13,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from captioner.clock import clock
 from captioner.fileio import write_text_atomic
 from captioner.formats.labels import shown_lines
 from captioner.lang import direction
@@ -23,7 +24,6 @@ from captioner.replay.languages import autonym, same_language
 from captioner.replay.media_link import has_video, media_reference
 from captioner.replay.passages import (
     Section,
-    clock,
     iso_duration,
     ordered_chapters,
     source_sections,

@@ -6,7 +6,6 @@ time spans, so every language has the same sections and timestamps.
 """
 from __future__ import annotations
 
-import math
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
@@ -138,14 +137,6 @@ def translated_sections(source: list[Section], cues: list[Cue], language: str) -
     for section in result:
         section.passages.sort(key=lambda p: p.start)
     return result
-
-
-def clock(seconds: float) -> str:
-    """0:07, 12:34, 1:02:03 — how a timestamp reads on the page."""
-    total = max(0, int(math.floor(seconds + 1e-6)))
-    hours, rest = divmod(total, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
 def iso_duration(seconds: float) -> str:

@@ -4,13 +4,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from captioner.clock import clock
 from captioner.errors import CaptionerError
 from captioner.fileio import write_text_atomic
 from captioner.lang import direction
 from captioner.replay import markup
 from captioner.replay.languages import autonym, same_language
 from captioner.replay.page import CSP, UI_LANGUAGE, asset_text
-from captioner.replay.passages import clock, iso_duration
+from captioner.replay.passages import iso_duration
 from captioner.workspace import Workspace
 
 

@@ -33,6 +33,7 @@ from typing import Any, Iterable, Sequence
 import numpy as np
 
 from captioner.errors import InputFileError
+from captioner.fileio import read_input_text
 from captioner.model import Chapter, Word
 from captioner.speakers.diarize import Turn
 
@@ -119,20 +120,7 @@ def find_speaker_edits(media_path: Path) -> Path | None:
 def load_speaker_edits(path: Path) -> SpeakerEdits:
     """Read a speakers file; InputFileError says what is wrong and where."""
     path = Path(path)
-    try:
-        size = path.stat().st_size
-    except FileNotFoundError:
-        raise InputFileError(f"speakers file {path} does not exist; check the path") from None
-    except OSError as exc:
-        raise InputFileError(f"cannot read speakers file {path}: {exc.strerror}") from None
-    if not path.is_file():
-        raise InputFileError(f"speakers file {path} is not a file")
-    if size > MAX_EDITS_BYTES:
-        raise InputFileError(f"{path.name} is {size} bytes; a speakers file is at most {MAX_EDITS_BYTES} bytes")
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise InputFileError(f"{path.name}: not UTF-8 text; save the speakers file as UTF-8") from None
+    text = read_input_text(path, "speakers file", MAX_EDITS_BYTES)
     return parse_speaker_edits(text, path.name)
 
 

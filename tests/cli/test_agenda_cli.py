@@ -41,7 +41,7 @@ def test_realign_from_the_recording_finds_its_agenda(processed):
     tmp_path, media, folder = processed
     result = CliRunner().invoke(cli, ["agenda", str(media), "--out", str(tmp_path / "out")])
     assert result.exit_code == 0, result.output
-    assert "0:00:29  Western Europe: Spain from 11-M to the 2017 Barcelona attacks" in result.stdout
+    assert "0:29  Western Europe: Spain from 11-M to the 2017 Barcelona attacks" in result.stdout
     transcript = load_transcript(folder / "transcript.json")
     assert [c.title for c in transcript.chapters][-1] == "Questions and Answers"
     assert len(transcript.words) > 300  # the words are kept, only the chapters are new

@@ -17,3 +17,20 @@ def test_the_cli_reference_is_the_help_of_every_command():
                     "glossary export", "glossary import", "glossary check", "review export", "review import",
                     "languages list", "languages install"):
         assert f"## `captioner {command}`" in text and f"Usage: captioner {command} [OPTIONS]" in text, command
+
+
+def test_every_option_of_every_command_has_help():
+    import click
+
+    from captioner.cli.main import main
+
+    missing = []
+
+    def walk(command: click.Command, path: str) -> None:
+        missing.extend(f"{path} {'/'.join(p.opts)}" for p in command.params
+                       if isinstance(p, click.Option) and not p.hidden and not (p.help or "").strip())
+        for name, sub in getattr(command, "commands", {}).items():
+            walk(sub, f"{path} {name}")
+
+    walk(main, "captioner")
+    assert missing == []

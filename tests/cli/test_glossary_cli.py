@@ -194,9 +194,9 @@ def test_review_lists_unapproved_concepts_by_frequency_with_context(project):
     assert "es: Registro de nombres de los pasajeros [proposed]" in out
     assert "3 occurrences" in out
     # the time is where the term is said: the third word of a sentence starting at 61 s
-    assert "webinar-1 00:01:02  Airlines send PNR data before departure." in out
-    assert "webinar-1 01:02:06  Every Passenger Name Record is kept for five years, says the Accra Initiative." in out
-    assert "webinar-2 00:00:05  The PNR rules apply." in out
+    assert "webinar-1 1:02  Airlines send PNR data before departure." in out
+    assert "webinar-1 1:02:06  Every Passenger Name Record is kept for five years, says the Accra Initiative." in out
+    assert "webinar-2 0:05  The PNR rules apply." in out
     assert "0 occurrences" in out  # INTERPOL: listed, not found
 
 

@@ -8,7 +8,6 @@ from captioner.glossary.model import Concept, GlossaryFileError, Problem
 from captioner.glossary.text import fold, is_acronym, tokens
 
 MAX_GLOSSARY_BYTES = 20_000_000
-LANG_RE = re.compile(r"[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*")
 DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 ID_RE = re.compile(r"[A-Za-z_][A-Za-z0-9._-]*")  # an XML NCName, so ids can be TBX conceptEntry ids
 

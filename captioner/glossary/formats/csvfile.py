@@ -8,9 +8,10 @@ import re
 from pathlib import Path
 
 from captioner.errors import InputFileError
-from captioner.glossary.formats.common import LANG_RE, ProblemReport, aliases_of, slug, split_aliases, unique_id
+from captioner.glossary.formats.common import ProblemReport, aliases_of, slug, split_aliases, unique_id
 from captioner.glossary.model import STATUSES, Concept, Glossary, Problem, Translation
 from captioner.glossary.text import compact
+from captioner.lang import language_tag
 
 CSV_FIXED = ("term", "aliases", "definition")
 
@@ -47,9 +48,10 @@ def read_csv(text: str, name: str = "glossary.csv", problems: list[Problem] | No
     for i, column in enumerate(header):
         if column in CSV_FIXED:
             continue
-        if not LANG_RE.fullmatch(column):
+        code = language_tag(column)
+        if code is None:
             report.error(1, f"column {i + 1} '{column}' is neither term, aliases, definition nor a language code")
-        langs.append((i, column))
+        langs.append((i, code or column))
     col = {c: header.index(c) for c in CSV_FIXED if c in header}
     taken: set[str] = set()
     seen_terms: dict[str, int] = {}
@@ -111,8 +113,8 @@ def write_tsv(glossary: Glossary, language: str) -> str:
 
 def tsv_language_from_name(path: Path) -> str:
     parts = Path(path).name.split(".")
-    if len(parts) >= 3 and LANG_RE.fullmatch(parts[-2]):
-        return parts[-2]
+    if len(parts) >= 3 and language_tag(parts[-2]) is not None:
+        return language_tag(parts[-2])
     raise InputFileError(f"{path}: a TSV glossary holds one language; name it like terms.es.tsv "
                          "or pass the language")
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from captioner.errors import InputFileError
-from captioner.glossary.formats.common import DATE_RE, ID_RE, LANG_RE, ProblemReport
+from captioner.glossary.formats.common import DATE_RE, ID_RE, ProblemReport
 from captioner.glossary.model import (
     STATUSES,
     Concept,
@@ -18,6 +18,7 @@ from captioner.glossary.model import (
     SoundsLike,
     Translation,
 )
+from captioner.lang import language_tag
 
 CONCEPT_KEYS = ("id", "term", "acronym", "expansion", "variants", "sounds_like", "keep",
                 "definition", "definition_source", "translations")
@@ -223,7 +224,7 @@ def _concept_from_yaml(node: Any, line: int | None, report: ProblemReport) -> Co
     for lang, value in raw_tr.items():
         tr = _translation_from_yaml(str(lang), value, _line_of(raw_tr, lang), report)
         if tr is not None:
-            translations[str(lang)] = tr
+            translations[language_tag(str(lang)) or str(lang)] = tr
     return Concept(
         id=concept_id, term=term, acronym=_text(node.get("acronym")), expansion=_text(node.get("expansion")),
         variants=_string_list(node, "variants", report), sounds_like=sounds, keep=keep,
@@ -232,7 +233,7 @@ def _concept_from_yaml(node: Any, line: int | None, report: ProblemReport) -> Co
 
 
 def _translation_from_yaml(lang: str, value: Any, line: int | None, report: ProblemReport) -> Translation | None:
-    if not LANG_RE.fullmatch(lang):
+    if language_tag(lang) is None:
         report.error(line, f"'{lang}' is not a language code; use BCP 47 codes such as es, fr, ar, pt-BR")
     if isinstance(value, str):
         return Translation(term=value.strip()) if value.strip() else None
