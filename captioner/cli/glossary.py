@@ -5,17 +5,16 @@ others with --glossary (repeatable).
 """
 from __future__ import annotations
 
-import datetime as _dt
 import json
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 
 import click
 
 from captioner.clock import clock
+from captioner.correct.occurrences import term_occurrences
 from captioner.errors import CaptionerError, InputFileError
-from captioner.fileio import write_bytes_atomic, write_text_atomic
+from captioner.fileio import write_bytes_atomic
 from captioner.glossary.formats import (
     FORMATS,
     KNOWN,
@@ -24,9 +23,8 @@ from captioner.glossary.formats import (
     load_glossaries,
     read_glossary,
 )
-from captioner.glossary.model import Glossary, Translation
-from captioner.glossary.text import compact
-from captioner.workspace import TRANSCRIPT, read_transcript
+from captioner.glossary.model import Glossary
+from captioner.glossary.review import apply_import, plan_import
 
 DEFAULT_DIR = Path("glossary")
 
@@ -81,53 +79,6 @@ def glossary_group() -> None:
 
 # --- review --------------------------------------------------------------------
 
-def _sentence(words, first: int, end: int, limit: int = 14) -> str:
-    """The sentence around words[first:end], at most ``limit`` words either side."""
-    start = first
-    while start > 0 and first - start < limit and not words[start - 1].ends_sentence:
-        start -= 1
-    stop = end
-    while stop < len(words) and stop - end < limit and not words[stop - 1].ends_sentence:
-        stop += 1
-    text = " ".join(w.text for w in words[start:stop])
-    return ("…" if start > 0 and not words[start - 1].ends_sentence else "") + text + \
-           ("…" if stop < len(words) and not words[stop - 1].ends_sentence else "")
-
-
-@dataclass
-class _Occurrence:
-    recording: str
-    start: float
-    sentence: str
-
-
-def _occurrences(glossary: Glossary, transcripts_dir: Path) -> tuple[dict[str, list[_Occurrence]], int]:
-    from captioner.correct.spelling import find_terms
-
-    found: dict[str, list[_Occurrence]] = {}
-    paths = sorted(transcripts_dir.glob(f"*/{TRANSCRIPT}")) if transcripts_dir.is_dir() else []
-    for path in paths:
-        try:
-            transcript = read_transcript(path)
-        except InputFileError as exc:
-            click.echo(f"warning: skipped: {exc}", err=True)
-            continue
-        recording = path.parent.name
-        words = transcript.words
-        offsets, total = [], 0
-        for segment in transcript.segments:
-            offsets.append(total)
-            total += len(segment.words)
-        for occ in find_terms(transcript, glossary):
-            if transcript.segments[occ.segment].words:
-                first = offsets[occ.segment] + occ.first_word
-                sentence = _sentence(words, first, offsets[occ.segment] + occ.end_word)
-            else:
-                sentence = transcript.segments[occ.segment].text.strip()
-            found.setdefault(occ.concept, []).append(_Occurrence(recording, occ.start, sentence))
-    return found, len(paths)
-
-
 @glossary_group.command("review")
 @click.option("--lang", "lang", required=True, help="Target language code (es, fr, ar, ...).")
 @click.option("--transcripts", "transcripts_dir", default="transcripts", show_default=True,
@@ -141,7 +92,8 @@ def review_command(lang: str, transcripts_dir: str, contexts: int, as_json: bool
     """List the concepts whose LANG translation is not approved yet, most frequent first,
     with where each term occurs in the transcripts (recording, time, sentence)."""
     glossary = load_glossaries(_glossary_files(glossary_files))
-    occurrences, searched = _occurrences(glossary, Path(transcripts_dir))
+    occurrences, searched = term_occurrences(glossary, Path(transcripts_dir),
+                                             warn=lambda message: click.echo(f"warning: {message}", err=True))
     pending = [c for c in glossary if c.approved(lang) is None]
     order = {c.id: i for i, c in enumerate(glossary)}
     pending.sort(key=lambda c: (-len(occurrences.get(c.id, [])), order[c.id]))
@@ -229,63 +181,20 @@ def import_command(file: str, into: str | None, reviewer: str | None, langs: str
     glossary does not are reported and skipped. The YAML is rewritten atomically,
     keeping its comments.
     """
-    from captioner.glossary import formats
     imported = _read_import(Path(file), langs.split(",")[0].strip() if langs else None)
     wanted = set(_languages(langs, imported)) if langs else None
     base_files = [Path(into)] if into else _glossary_files(glossary_files)
-    base = load_glossaries(base_files)
-    today = _dt.date.today().isoformat()
-
-    changes: dict[str, list[tuple[str, str, Translation]]] = {}
-    conflicts, unknown, unchanged, missing_reviewer = [], [], 0, []
-    for concept in imported:
-        target = base.get(concept.id)
-        if target is None or compact(target.term) != compact(concept.term):
-            target = base.lookup(concept.term) or (base.lookup(concept.acronym) if concept.acronym else None)
-        if target is None:
-            unknown.append(concept.term)
-            continue
-        for lang, tr in concept.translations.items():
-            if wanted is not None and lang not in wanted:
-                continue
-            who = reviewer or tr.reviewer
-            if not who:
-                missing_reviewer.append(f"{target.term} ({lang})")
-                continue
-            status = "deprecated" if tr.status == "deprecated" else "approved"
-            new = Translation(term=tr.term, status=status, reviewer=who,
-                              reviewed=today if reviewer or not tr.reviewed else tr.reviewed,
-                              source=tr.source, note=tr.note)
-            old = target.translations.get(lang)
-            if old is not None and old.term == new.term and old.status == new.status:
-                unchanged += 1
-                continue
-            if old is not None and old.status == "approved" and old.term != new.term and not force:
-                conflicts.append(f"{target.term} ({lang}): approved '{old.term}', {file} says '{new.term}'")
-                continue
-            origin = into or (target.origin[0] if target.origin else None)
-            if origin is None or Path(origin).suffix.lower() not in (".yaml", ".yml"):
-                raise InputFileError(f"'{target.term}' comes from {origin}, which cannot be updated in place; "
-                                     "pass --into a YAML glossary")
-            changes.setdefault(origin, []).append((target.id, lang, new))
-
-    if missing_reviewer:
-        raise InputFileError(f"{len(missing_reviewer)} translations in {file} name no reviewer "
-                             f"(first: {missing_reviewer[0]}); say who reviewed them with --reviewer NAME")
-    count = sum(len(v) for v in changes.values())
-    for term in unknown:
+    plan = plan_import(imported, load_glossaries(base_files), source=file, reviewer=reviewer,
+                       languages=wanted, force=force, into=into)
+    for term in plan.unknown:
         click.echo(f"skipped: '{term}' is not in the glossary", err=True)
-    if conflicts:
-        for line in conflicts:
+    if plan.conflicts:
+        for line in plan.conflicts:
             click.echo(f"conflict: {line}", err=True)
-        raise InputFileError(f"{len(conflicts)} conflict{'s' if len(conflicts) != 1 else ''} with approved "
+        raise InputFileError(f"{len(plan.conflicts)} conflict{'s' if len(plan.conflicts) != 1 else ''} with approved "
                              "translations; nothing written. Correct the file, or rerun with --force to overwrite")
-    for path, updates in changes.items():
-        text = formats.decode_text(Path(path).read_bytes(), path)
-        new_text = formats.update_yaml(text, path, updates)
-        formats.read_yaml(new_text, path)  # never write a file that would not load
-        if not dry_run:
-            write_text_atomic(Path(path), new_text)
+    apply_import(plan, dry_run=dry_run)
+    count, unchanged, unknown, changes = plan.count, plan.unchanged, plan.unknown, plan.changes
     verb = "would approve" if dry_run else "approved"
     click.echo(f"{verb} {count} translation{'s' if count != 1 else ''}, {unchanged} unchanged, "
                f"{len(unknown)} unknown term{'s' if len(unknown) != 1 else ''}"

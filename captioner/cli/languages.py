@@ -2,23 +2,20 @@
 from __future__ import annotations
 
 import json
-import zipfile
 from pathlib import Path
 
 import click
 
-from captioner.cli.replay import rebuild
-from captioner.errors import CaptionerError, InputFileError, ModelError
+from captioner.errors import CaptionerError, InputFileError
 from captioner.fileio import read_input_bytes, write_bytes_atomic
 from captioner.formats.labels import DEFAULT_LABEL_STYLE
 from captioner.lang import primary
+from captioner.replay.rebuild import rebuild
 from captioner.translate.apertium import ApertiumEngine
-from captioner.translate.argos import argos_package_module, installed_packages
+from captioner.translate.argos import installed_packages
+from captioner.translate.argos_install import install_from_index, install_package_file
 from captioner.translate.review import units_path
 from captioner.workspace import Workspace
-
-OFFLINE_HINT = ("download the .argosmodel file on a machine with internet and run "
-                "`captioner languages install --from-file FILE.argosmodel`")
 
 
 @click.group("languages")
@@ -56,57 +53,6 @@ def list_pairs(as_json: bool) -> None:
         click.echo(f"{engine:9s} {pair:9s} {detail}")
 
 
-def _install_file(path: Path) -> str:
-    if not path.is_file():
-        raise CaptionerError(f"{path}: no such file")
-    if not zipfile.is_zipfile(path):
-        raise CaptionerError(f"{path} is not an .argosmodel package (not a zip archive)")
-    with zipfile.ZipFile(path) as archive:
-        names = archive.namelist()
-    if not any(n.count("/") == 1 and n.endswith("/metadata.json") for n in names):
-        raise CaptionerError(f"{path} is not an .argosmodel package (no <folder>/metadata.json inside)")
-    package = argos_package_module()
-    before = {Path(p.package_path) for p in installed_packages()}
-    try:
-        package.install_from_path(path)
-    except Exception as exc:
-        raise ModelError(f"cannot install {path}: {exc}") from exc
-    new = [p for p in installed_packages() if Path(p.package_path) not in before]
-    installed = new or [p for p in installed_packages() if Path(p.package_path).name in {n.split("/")[0] for n in names}]
-    if not installed:
-        raise ModelError(f"{path} was unpacked but holds no translation package argostranslate can load")
-    return ", ".join(f"{p.from_code}->{p.to_code}" for p in installed)
-
-
-def _install_from_index(source: str, targets: list[str]) -> list[str]:
-    package = argos_package_module()
-    from argostranslate import settings
-
-    index = Path(settings.local_package_index)
-    package.update_package_index()  # logs and returns on network errors
-    if not index.exists():
-        raise ModelError(f"cannot reach the argostranslate package index (offline?); {OFFLINE_HINT}")
-    try:
-        available = package.get_available_packages()
-    except Exception as exc:
-        raise ModelError(f"the argostranslate package index {index} cannot be read ({exc}); {OFFLINE_HINT}") from exc
-    done = []
-    for target in targets:
-        tgt = primary(target)
-        matches = [p for p in available if p.from_code == source and p.to_code == tgt]
-        if not matches:
-            known = sorted({p.to_code for p in available if p.from_code == source})
-            raise ModelError(f"the argostranslate index has no {source}->{tgt} package; "
-                             f"from {source} it has: {', '.join(known) or 'none'}")
-        try:
-            download = matches[0].download()
-        except Exception as exc:
-            raise ModelError(f"downloading the {source}->{tgt} package failed ({exc}); {OFFLINE_HINT}") from exc
-        package.install_from_path(download)
-        done.append(f"{source}->{tgt}")
-    return done
-
-
 @languages.command("install")
 @click.argument("codes", nargs=-1)
 @click.option("--from-file", "files", multiple=True, type=click.Path(path_type=Path),
@@ -118,9 +64,9 @@ def install(codes: tuple[str, ...], files: tuple[Path, ...], source: str) -> Non
     if not codes and not files:
         raise click.UsageError("name language codes (e.g. `es fr`) or give --from-file FILE")
     for path in files:
-        click.echo(f"installed argos {_install_file(path)} from {path}")
+        click.echo(f"installed argos {install_package_file(path)} from {path}")
     if codes:
-        for pair in _install_from_index(primary(source), list(codes)):
+        for pair in install_from_index(primary(source), list(codes)):
             click.echo(f"installed argos {pair} from the argostranslate index")
 
 

@@ -1,0 +1,82 @@
+"""Reviewed translations taken back into the glossary (`captioner glossary import`): what a
+reviewer's file changes, what it contradicts, and the YAML files rewritten with their comments kept."""
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from captioner.errors import InputFileError
+from captioner.fileio import write_text_atomic
+from captioner.glossary.formats import decode_text, read_yaml, update_yaml
+from captioner.glossary.model import Glossary, Translation
+from captioner.glossary.text import compact
+
+
+@dataclass
+class ImportPlan:
+    # YAML glossary file -> (concept id, language, the reviewed translation)
+    changes: dict[str, list[tuple[str, str, Translation]]] = field(default_factory=dict)
+    conflicts: list[str] = field(default_factory=list)  # differs from an approved translation
+    unknown: list[str] = field(default_factory=list)  # terms the glossary does not have
+    unchanged: int = 0
+
+    @property
+    def count(self) -> int:
+        return sum(len(v) for v in self.changes.values())
+
+
+def plan_import(imported: Glossary, base: Glossary, source: str, reviewer: str | None = None,
+                languages: set[str] | None = None, force: bool = False, into: str | None = None,
+                today: str | None = None) -> ImportPlan:
+    """What importing `imported` (a reviewer's file, named `source`) into `base` would change.
+    InputFileError when a translation names no reviewer or comes from a file that cannot be
+    rewritten in place."""
+    today = today or _dt.date.today().isoformat()
+    plan = ImportPlan()
+    missing_reviewer = []
+    for concept in imported:
+        target = base.get(concept.id)
+        if target is None or compact(target.term) != compact(concept.term):
+            target = base.lookup(concept.term) or (base.lookup(concept.acronym) if concept.acronym else None)
+        if target is None:
+            plan.unknown.append(concept.term)
+            continue
+        for lang, tr in concept.translations.items():
+            if languages is not None and lang not in languages:
+                continue
+            who = reviewer or tr.reviewer
+            if not who:
+                missing_reviewer.append(f"{target.term} ({lang})")
+                continue
+            status = "deprecated" if tr.status == "deprecated" else "approved"
+            new = Translation(term=tr.term, status=status, reviewer=who,
+                              reviewed=today if reviewer or not tr.reviewed else tr.reviewed,
+                              source=tr.source, note=tr.note)
+            old = target.translations.get(lang)
+            if old is not None and old.term == new.term and old.status == new.status:
+                plan.unchanged += 1
+                continue
+            if old is not None and old.status == "approved" and old.term != new.term and not force:
+                plan.conflicts.append(f"{target.term} ({lang}): approved '{old.term}', {source} says '{new.term}'")
+                continue
+            origin = into or (target.origin[0] if target.origin else None)
+            if origin is None or Path(origin).suffix.lower() not in (".yaml", ".yml"):
+                raise InputFileError(f"'{target.term}' comes from {origin}, which cannot be updated in place; "
+                                     "pass --into a YAML glossary")
+            plan.changes.setdefault(origin, []).append((target.id, lang, new))
+    if missing_reviewer:
+        raise InputFileError(f"{len(missing_reviewer)} translations in {source} name no reviewer "
+                             f"(first: {missing_reviewer[0]}); say who reviewed them with --reviewer NAME")
+    return plan
+
+
+def apply_import(plan: ImportPlan, dry_run: bool = False) -> None:
+    """Rewrite each YAML glossary the plan changes, comments kept; a file that would not load
+    again is never written."""
+    for path, updates in plan.changes.items():
+        text = decode_text(Path(path).read_bytes(), path)
+        new_text = update_yaml(text, path, updates)
+        read_yaml(new_text, path)
+        if not dry_run:
+            write_text_atomic(Path(path), new_text)
