@@ -92,7 +92,7 @@ def _run_on_dask(paths: list[str], options: RunOptions, scheduler: str, on_done)
         from distributed import Client
         from distributed import as_completed as dask_completed
     except ImportError:
-        raise CaptionerError("--scheduler needs Dask: pip install 'dask[distributed]'") from None
+        raise CaptionerError("--scheduler needs Dask: pip install 'captioner[cluster]' (or 'dask[distributed]')") from None
     try:
         client = Client(scheduler, timeout="10s")
     except (OSError, TimeoutError) as exc:
