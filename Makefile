@@ -1,12 +1,12 @@
 # Two entry points, each working on a fresh Debian machine with Python 3.11:
 #   make demo   set up, then caption the sample recording (English + Spanish)
-#   make test   set up, then run the test suite
+#   make test   set up, then run the test suite (make test-fast: without the slow outside tools)
 PYTHON ?= python3.11
 VENV ?= .venv
 BIN := $(VENV)/bin
 SAMPLE := recordings/view-to-a-border.mp3
 
-.PHONY: demo test setup bench clean
+.PHONY: demo test test-fast setup bench clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,10 @@ test:
 	scripts/install-system-deps.sh test
 	$(MAKE) setup node_modules/.installed
 	$(BIN)/python -m pytest -q
+
+# the tests that need no speech model, voices, Apertium, browser or Node.js (a few minutes less)
+test-fast: setup
+	$(BIN)/python -m pytest -q -m "not speech_model and not voices and not mt and not browser and not node"
 
 bench: setup
 	$(BIN)/python bench/run_vs_bare.py --scale
