@@ -160,15 +160,23 @@ def rules_from_glossary(glossary: Any, target_language: str) -> list[TermRule]:
     """
     lang = primary(target_language)
     rules: dict[str, TermRule] = {}
+    concepts = []
     for concept in _concepts(glossary):
         translation = concept.translation(lang) if hasattr(concept, "translation") else None
         if translation is None and lang != target_language and hasattr(concept, "translation"):
             translation = concept.translation(target_language)
         forms = concept.forms() if hasattr(concept, "forms") else [concept.term]
+        concepts.append((concept, translation, forms))
+    renderings = {form.strip().lower(): translation.term for _, translation, forms in concepts
+                  if translation is not None for form in forms}
+    for concept, translation, forms in concepts:
         cid = getattr(concept, "id", None)
         for form in forms:
             form = form.strip()
             if not form or form in rules:
+                continue
+            if (translation is not None and form != concept.term
+                    and _names_another_concept(form, forms, translation.term, renderings)):
                 continue
             if translation is None:
                 if getattr(concept, "keep", False):
@@ -185,6 +193,33 @@ def rules_from_glossary(glossary: Any, target_language: str) -> list[TermRule]:
                 rules[plural] = TermRule(plural, target or translation.term, kind, cid,
                                          inflection="plural" if target else None)
     return list(rules.values())
+
+
+def _names_another_concept(form: str, forms: Iterable[str], rendering: str, renderings: dict[str, str]) -> bool:
+    """Is `form` a variant made of a shorter form of its concept and another concept's name, which
+    the rendering does not carry?
+
+    Forced in whole, its rendering would replace that name too: the variant "Security Council
+    resolution 2396", rendered as the concept's "resolución 2396 (2017)", lost the Security Council
+    (a concept of its own: "Consejo de Seguridad"). Such a form gets no rule: the shorter form and
+    the other concept are protected each by its own rule. "UN Security Council" keeps its rule, as
+    its rendering carries the UN's ("Consejo de Seguridad de las Naciones Unidas").
+    """
+    for inner in forms:
+        inner = inner.strip()
+        if not inner or len(inner) >= len(form):
+            continue
+        match = _rule_pattern(inner).search(form)
+        if match is None:
+            continue
+        for side in (form[:match.start()], form[match.end():]):
+            side = side.strip(" ,;:-()")
+            if _is_acronym(side):  # "UN Security Council": the owner's initials, which a rendering may leave out
+                continue
+            other = renderings.get(side.lower())
+            if other is not None and other.lower() not in rendering.lower():
+                return True
+    return False
 
 
 # --- finding occurrences ---------------------------------------------------------

@@ -100,3 +100,47 @@ def test_hiding_alone_also_keeps_every_term_but_the_chosen_method_needs_it_less(
     assert hidden["missed"] == 0 and hidden["protected"] == hidden["occurrences"]
     assert substitute_only["missed"] > 0  # what the placeholder pass exists for
     assert chosen["missed"] == 0 and chosen["protected"] <= substitute_only["missed"]
+
+
+def _council_glossary():
+    from captioner.glossary.formats import read_yaml
+
+    return read_yaml("""
+concepts:
+  - id: security-council
+    term: Security Council
+    variants: [UN Security Council]
+    translations: {es: {term: Consejo de Seguridad, status: proposed}}
+  - id: res-2396
+    term: resolution 2396
+    variants: [resolution 2396 (2017), Security Council resolution 2396]
+    translations: {es: {term: resolución 2396 (2017), status: proposed}}
+""", "council.yaml")
+
+
+def test_a_variant_that_names_another_concept_is_not_forced_in_whole():
+    """Forced in whole, "Security Council resolution 2396" became the concept's rendering alone,
+    "resolución 2396 (2017)": the Security Council vanished. The variant gets no rule; its two
+    concepts are protected each by its own. "resolution 2396 (2017)" and "UN Security Council"
+    keep theirs ("(2017)" is in the rendering; "UN" is the owner's initials)."""
+    rules = {r.source: r for r in rules_from_glossary(_council_glossary(), "es")}
+    assert "Security Council resolution 2396" not in rules
+    assert rules["resolution 2396 (2017)"].target == "resolución 2396 (2017)"
+    assert rules["UN Security Council"].target == "Consejo de Seguridad"
+    found = find_occurrences("Security Council resolution 2396 asks states to use API.", list(rules.values()))
+    assert [(o.text, o.target) for o in found][:2] == [("Security Council", "Consejo de Seguridad"),
+                                                        ("resolution 2396", "resolución 2396 (2017)")]
+
+
+@pytest.mark.mt
+@needs_apertium
+def test_the_samples_resolution_sentence_keeps_the_security_council():
+    from captioner.glossary.formats import load_glossary
+    from tests.support.paths import ROOT
+
+    glossary = load_glossary(ROOT / "glossary" / "counter-terrorism.yaml")
+    sentence = "Security Council resolution 2396 asks states to use API."
+    result = translate_with_terms(ApertiumEngine(), [sentence], "en", "es", rules_from_glossary(glossary, "es"))
+    text = result.texts[0]
+    assert "Consejo de Seguridad" in text and "resolución 2396 (2017)" in text.lower()
+    assert "missed" not in result.outcomes[0]
