@@ -9,6 +9,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
+from captioner.lang import is_unspaced
 from captioner.model import Chapter, Cue, Transcript, Word
 
 # A long pause after a sentence starts a new passage.
@@ -19,7 +20,6 @@ SOFT_MAX_WORDS = 80
 HARD_MAX_WORDS = 220
 
 # Languages written without spaces between words.
-UNSPACED = frozenset({"zh", "ja", "th", "lo", "km", "my"})
 
 
 @dataclass
@@ -66,7 +66,7 @@ def _section_of(sections: list[Section], time: float) -> int:
 
 
 def _join(pieces: list[str], language: str) -> str:
-    glue = "" if language.split("-")[0].lower() in UNSPACED else " "
+    glue = "" if is_unspaced(language) else " "
     return glue.join(p.strip() for p in pieces if p.strip())
 
 

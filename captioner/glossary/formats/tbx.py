@@ -16,7 +16,7 @@ from captioner.glossary.model import (
     SoundsLike,
     Translation,
 )
-from captioner.lang import language_tag
+from captioner.lang import language_tag, primary
 
 TBX_NS = "urn:iso:std:iso:30042:ed-2"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -193,7 +193,7 @@ def _concept_from_tbx(entry: Any, source_language: str, report: ProblemReport, w
     for lang_sec in entry.findall(_q("langSec")):
         written = lang_sec.get(XML_LANG) or ""
         lang = language_tag(written) or written  # CAT tools write ES, es_ES, es-es
-        if lang.split("-")[0].lower() == source_language:
+        if primary(lang) == source_language:
             english.extend(lang_sec.findall(_q("termSec")))
             if definition is None:
                 definition, definition_source = _definition(lang_sec)
