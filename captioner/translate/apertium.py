@@ -15,23 +15,16 @@ import shutil
 import subprocess
 from functools import lru_cache
 
+import langcodes
+
 from captioner.errors import CaptionerError, ModelError
 from captioner.lang import primary
 from captioner.translate.base import TranslationEngine
 
-# ISO 639-3 codes Apertium uses -> BCP 47 (the two-letter code where one exists).
-APERTIUM_TO_BCP47 = {
-    "afr": "af", "ara": "ar", "arg": "an", "ast": "ast", "bel": "be", "ben": "bn", "bos": "bs",
-    "bre": "br", "bul": "bg", "cat": "ca", "ces": "cs", "cym": "cy", "dan": "da", "deu": "de",
-    "ell": "el", "eng": "en", "epo": "eo", "est": "et", "eus": "eu", "fao": "fo", "fin": "fi",
-    "fra": "fr", "gla": "gd", "gle": "ga", "glg": "gl", "heb": "he", "hin": "hi", "hbs": "sh",
-    "hrv": "hr", "hun": "hu", "ind": "id", "isl": "is", "ita": "it", "kaz": "kk", "kir": "ky",
-    "lav": "lv", "lit": "lt", "mkd": "mk", "mlt": "mt", "msa": "ms", "nld": "nl", "nno": "nn",
-    "nob": "nb", "oci": "oc", "pol": "pl", "por": "pt", "ron": "ro", "rus": "ru", "slk": "sk",
-    "slv": "sl", "sme": "se", "spa": "es", "sqi": "sq", "srp": "sr", "swe": "sv", "tat": "tt",
-    "tur": "tr", "ukr": "uk", "urd": "ur", "uzb": "uz", "zho": "zh",
-}
-BCP47_TO_APERTIUM = {v: k for k, v in APERTIUM_TO_BCP47.items()}
+# Apertium names its pairs by ISO 639-3 codes (eng-spa), which langcodes converts both ways; the
+# one it does not give back as Apertium writes it is Serbo-Croatian (langcodes: sr-Latn / srp).
+_APERTIUM_EXCEPTIONS = {"hbs": "sh"}
+
 
 _MODE = re.compile(r"^([a-z]{2,3})-([a-z]{2,3})$")
 _TERM_MARK = re.compile(r'<span id="t(\d+)">\s*</span>')
@@ -41,11 +34,23 @@ _PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.S)
 def apertium_code(code: str) -> str:
     """BCP 47 -> the three-letter code Apertium's package and mode names use."""
     base = primary(code)
-    return BCP47_TO_APERTIUM.get(base, base)
+    for three, two in _APERTIUM_EXCEPTIONS.items():
+        if base == two:
+            return three
+    try:
+        return langcodes.Language.get(base).to_alpha3()
+    except (LookupError, ValueError, langcodes.LanguageTagError):
+        return base
 
 
 def bcp47_code(code: str) -> str:
-    return APERTIUM_TO_BCP47.get(code, code)
+    """An Apertium code -> BCP 47 (the two-letter code where one exists)."""
+    if code in _APERTIUM_EXCEPTIONS:
+        return _APERTIUM_EXCEPTIONS[code]
+    try:
+        return langcodes.standardize_tag(code)
+    except (ValueError, langcodes.LanguageTagError):
+        return code
 
 
 def package_name(source: str, target: str) -> str:
