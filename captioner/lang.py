@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import re
 
-import langcodes
-
 # Written right to left: captions get a right-to-left mark, the page dir="rtl".
 RTL_LANGUAGES = frozenset({"ar", "arc", "ckb", "dv", "fa", "he", "ps", "sd", "ug", "ur", "yi"})
 # Written without spaces between words: text is joined and broken by character.
@@ -26,6 +24,8 @@ class LanguageCodeError(ValueError):
 def normalize(tag: str) -> str:
     """The tag in BCP 47's canonical form; LanguageCodeError when it is not one. A well-formed
     code of no language known ("xx") passes, for the engine to say it has no such pair."""
+    import langcodes  # its tables take 40 ms to load: not for `captioner --help`
+
     text = tag.strip().replace("_", "-")
     if re.fullmatch(r"[A-Za-z]{2,3}", primary(text)):
         try:

@@ -5,15 +5,12 @@ from pathlib import Path
 
 import click
 
-from captioner.agenda.align import align_agenda
-from captioner.agenda.items import find_agenda, load_agenda
 from captioner.clock import clock
 from captioner.errors import CaptionerError
 from captioner.fileio import write_text_atomic
 from captioner.formats.chapters import write_chapters_txt, write_chapters_vtt
 from captioner.glossary.formats import load_project_glossary
 from captioner.model import Transcript, transcript_to_json
-from captioner.pipeline.lock import recording_lock
 from captioner.workspace import Workspace, read_transcript
 
 
@@ -43,6 +40,10 @@ def agenda_command(source: Path, agenda_path: Path | None, glossary_paths: tuple
     chapter list). Items that cannot be found, and boundaries that are not sure,
     are reported as warnings to check.
     """
+    from captioner.agenda.align import align_agenda
+    from captioner.agenda.items import find_agenda, load_agenda
+    from captioner.pipeline.lock import recording_lock
+
     transcript_path, transcript, media_path, stem = _locate(source, out_dir)
     if agenda_path is None:
         agenda_path = find_agenda(media_path) if media_path is not None else None

@@ -8,7 +8,6 @@ import click
 
 from captioner.captions.qc import check_chapters, check_cues, format_report
 from captioner.captions.rules import PROFILES, Profile, get_profile
-from captioner.captions.segment import make_captions
 from captioner.errors import CaptionerError
 from captioner.formats import read_captions
 from captioner.formats.labels import LABEL_STYLES
@@ -157,6 +156,7 @@ def captions_command(transcript_json: Path, out: Path | None, **rule_flags):
     Example:
       captioner captions transcripts/webinar/transcript.json --max-chars 37
     """
+    from captioner.captions.segment import make_captions
     from captioner.pipeline.run import write_language_files  # the writer `captioner run` uses
 
     transcript = read_transcript(transcript_json)

@@ -12,7 +12,6 @@ from pathlib import Path
 import click
 
 from captioner.clock import clock
-from captioner.correct.occurrences import term_occurrences
 from captioner.errors import CaptionerError, InputFileError
 from captioner.fileio import write_bytes_atomic
 from captioner.glossary.formats import (
@@ -24,7 +23,6 @@ from captioner.glossary.formats import (
     read_glossary,
 )
 from captioner.glossary.model import Glossary
-from captioner.glossary.review import apply_import, plan_import
 
 DEFAULT_DIR = Path("glossary")
 
@@ -91,6 +89,8 @@ def review_command(lang: str, transcripts_dir: str, contexts: int, as_json: bool
                    glossary_files: tuple[str, ...]) -> None:
     """List the concepts whose LANG translation is not approved yet, most frequent first,
     with where each term occurs in the transcripts (recording, time, sentence)."""
+    from captioner.correct.occurrences import term_occurrences
+
     glossary = load_glossaries(_glossary_files(glossary_files))
     occurrences, searched = term_occurrences(glossary, Path(transcripts_dir),
                                              warn=lambda message: click.echo(f"warning: {message}", err=True))
@@ -181,6 +181,8 @@ def import_command(file: str, into: str | None, reviewer: str | None, langs: str
     glossary does not are reported and skipped. The YAML is rewritten atomically,
     keeping its comments.
     """
+    from captioner.glossary.review import apply_import, plan_import
+
     imported = _read_import(Path(file), langs.split(",")[0].strip() if langs else None)
     wanted = set(_languages(langs, imported)) if langs else None
     base_files = [Path(into)] if into else _glossary_files(glossary_files)

@@ -10,11 +10,6 @@ from captioner.errors import CaptionerError, InputFileError
 from captioner.fileio import read_input_bytes, write_bytes_atomic
 from captioner.formats.labels import DEFAULT_LABEL_STYLE
 from captioner.lang import primary
-from captioner.replay.rebuild import rebuild
-from captioner.translate.apertium import ApertiumEngine
-from captioner.translate.argos import installed_packages
-from captioner.translate.argos_install import install_from_index, install_package_file
-from captioner.translate.review import units_path
 from captioner.workspace import Workspace
 
 
@@ -33,6 +28,9 @@ def languages() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (a list of engine, source, target, detail).")
 def list_pairs(as_json: bool) -> None:
     """Show every installed translation pair and the engine that has it."""
+    from captioner.translate.apertium import ApertiumEngine
+    from captioner.translate.argos import installed_packages
+
     rows = []
     for pkg in installed_packages():
         rows.append(("argos", f"{pkg.from_code}->{pkg.to_code}",
@@ -61,6 +59,8 @@ def list_pairs(as_json: bool) -> None:
 def install(codes: tuple[str, ...], files: tuple[Path, ...], source: str) -> None:
     """Install argostranslate packages: `install es fr` from the package index (needs
     internet), or `install --from-file translate-en_es.argosmodel` from a file."""
+    from captioner.translate.argos_install import install_from_index, install_package_file
+
     if not codes and not files:
         raise click.UsageError("name language codes (e.g. `es fr`) or give --from-file FILE")
     for path in files:
@@ -85,6 +85,8 @@ def review() -> None:
 
 
 def _stems_with(out_dir: Path, lang: str) -> list[str]:
+    from captioner.translate.review import units_path
+
     if not out_dir.is_dir():
         return []
     return sorted(p.name for p in out_dir.iterdir() if units_path(p, lang).exists())
@@ -131,6 +133,7 @@ def _rebuild_language(folder: Path, stem: str, lang: str, cues) -> list[Path]:
 @click.option("--reviewer", default=None, help="Name recorded with the reviewed texts.")
 def import_(file: Path, out_dir: Path, reviewer: str | None) -> None:
     """Take a reviewed XLIFF file back: store its texts and rebuild that language's subtitles."""
+    from captioner.replay.rebuild import rebuild
     from captioner.translate.review_xliff import import_review
 
     data = read_input_bytes(file, "an XLIFF file")

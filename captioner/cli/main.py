@@ -10,7 +10,8 @@ from pathlib import Path
 import click
 
 from captioner import __version__
-from captioner.asr.recognize import DEFAULT_MODEL, AsrOptions
+from captioner.asr import BIAS_MODES
+from captioner.asr.base_model import NAME as DEFAULT_MODEL
 from captioner.cli.agenda import agenda_command
 from captioner.cli.captions import captions_command, qc_command, rule_options
 from captioner.cli.glossary import glossary_group
@@ -19,9 +20,7 @@ from captioner.cli.languages import review as review_group
 from captioner.cli.progress import MODES, ProgressReporter, resolve_mode
 from captioner.cli.replay import replay as replay_command
 from captioner.errors import CaptionerError
-from captioner.glossary.formats import default_glossary_files
 from captioner.lang import LanguageCodeError, normalize
-from captioner.pipeline.run import BIAS_MODES
 
 # Failures of the machine, not of captioner: what the producer can do about each.
 _MACHINE_ERRORS = {
@@ -65,7 +64,9 @@ class CaptionerGroup(click.Group):
             ctx.exit(1)
 
 
-def asr_options(model: str, language: str | None, beam_size: int, batch_size: int = 0) -> AsrOptions:
+def asr_options(model: str, language: str | None, beam_size: int, batch_size: int = 0):
+    from captioner.asr.recognize import AsrOptions
+
     return AsrOptions(model=model, language=language, beam_size=beam_size, batch_size=batch_size)
 
 
@@ -256,6 +257,8 @@ def batch(folder, jobs, scheduler, quiet, **flags):
     options = build_run_options(**flags)
     # Workers may run elsewhere or in another folder: every path they get is absolute.
     recordings = [p.resolve() for p in recordings]
+    from captioner.glossary.formats import default_glossary_files
+
     glossaries = options.glossary_paths if options.glossary_paths is not None else default_glossary_files()
     options = dataclasses.replace(options, out_dir=options.out_dir.resolve(),
                                   glossary_paths=[Path(p).resolve() for p in glossaries])

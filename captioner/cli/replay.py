@@ -5,8 +5,6 @@ from pathlib import Path
 
 import click
 
-from captioner.replay.rebuild import rebuild
-
 
 @click.command("replay")
 @click.argument("stem")
@@ -29,5 +27,7 @@ def replay(stem: str, out_dir: Path, copy_media: bool, media: Path | None, gloss
     relative path; publish the folder alone with --copy-media. Also rebuilds
     the series page OUT/index.html.
     """
+    from captioner.replay.rebuild import rebuild
+
     page = rebuild(out_dir, stem, copy_media=copy_media, media=media, glossary_files=glossary_files, title=title)
     click.echo(str(page))

@@ -18,6 +18,7 @@ from typing import Callable
 from captioner.agenda.align import align_agenda, chapter_boundaries
 from captioner.agenda.items import Agenda, agenda_hash, find_agenda, load_agenda
 from captioner.asr import recognize as asr
+from captioner.asr import BIAS_MODES  # noqa: F401  (RunOptions.bias)
 from captioner.asr.hotwords import select_bias_terms
 from captioner.asr.spoken_language import text_language
 from captioner.captions.coverage import check_captions, check_warnings
@@ -53,7 +54,6 @@ from captioner.speakers.names import (
 from captioner.threads import fix_blas_threads
 from captioner.workspace import CACHE, REVIEW, Workspace
 
-BIAS_MODES = ("hotwords", "prompt", "none")
 # Measured with bench/bias_modes.py on the sample and 16 espeak-ng webinars (4 scripts x 4 seeds),
 # with tiny.en: hotwords of up to 100 tokens, without conditioning on the previous text, gave the
 # lowest mean WER and the most terms right; 60 tokens, or keeping the previous text, lost more

@@ -15,8 +15,6 @@ import shutil
 import subprocess
 from functools import lru_cache
 
-import langcodes
-
 from captioner.errors import CaptionerError, ModelError
 from captioner.lang import primary
 from captioner.translate.base import TranslationEngine
@@ -33,6 +31,8 @@ _PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.S)
 
 def apertium_code(code: str) -> str:
     """BCP 47 -> the three-letter code Apertium's package and mode names use."""
+    import langcodes
+
     base = primary(code)
     for three, two in _APERTIUM_EXCEPTIONS.items():
         if base == two:
@@ -45,6 +45,8 @@ def apertium_code(code: str) -> str:
 
 def bcp47_code(code: str) -> str:
     """An Apertium code -> BCP 47 (the two-letter code where one exists)."""
+    import langcodes
+
     if code in _APERTIUM_EXCEPTIONS:
         return _APERTIUM_EXCEPTIONS[code]
     try:
