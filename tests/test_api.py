@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 import captioner
 from tests.support.paths import ROOT
 
@@ -12,6 +14,8 @@ def test_every_name_of_the_api_resolves_to_what_the_module_defines():
         assert getattr(captioner, name) is not None, name
 
 
+@pytest.mark.speech_model
+@pytest.mark.mt
 def test_the_stage_by_stage_example_of_the_docs_runs_on_a_run_output(sample_out):
     text = (ROOT / "docs" / "python-api.md").read_text(encoding="utf-8")
     example = re.findall(r"```python\n(.*?)```", text, re.S)[1]

@@ -66,6 +66,7 @@ def test_nested_chapters_flatten_to_consecutive_ones():
     ]
 
 
+@pytest.mark.node
 def test_chapters_vtt_is_valid_for_the_w3c_parser(tmp_path):
     path = tmp_path / "talk.chapters.vtt"
     path.write_text(write_chapters_vtt(NESTED), encoding="utf-8")
@@ -79,6 +80,7 @@ def test_chapters_vtt_is_valid_for_the_w3c_parser(tmp_path):
     assert len({c["id"] for c in cues}) == len(cues)
 
 
+@pytest.mark.node
 def test_sample_chapters_vtt(tmp_path):
     truth = load_truth(ROOT / "recordings" / "view-to-a-border.truth.json")
     chapters, _ = align_agenda(transcript_from_truth(truth), load_agenda(ROOT / "recordings" / "view-to-a-border.agenda.yaml"))

@@ -17,6 +17,8 @@ from captioner.agenda.items import find_agenda, load_agenda
 from tests.support.align import asr_transcript, boundary_errors, load_truth, summary
 from tests.support.synth import make_webinar, webinar_names
 
+pytestmark = pytest.mark.speech_model  # tiny.en transcripts, cached in /tmp between runs
+
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "recordings" / "view-to-a-border.mp3"
 
@@ -53,6 +55,7 @@ def test_espeak_webinars_exist():
     assert len(webinar_names()) >= 3
 
 
+@pytest.mark.voices
 @pytest.mark.parametrize("name", webinar_names())
 def test_espeak_webinar_has_every_chapter_in_order(espeak_webinars, name):
     chapters, warnings, truth = espeak_webinars[name]
@@ -61,6 +64,7 @@ def test_espeak_webinar_has_every_chapter_in_order(espeak_webinars, name):
     assert not any("not found" in w for w in warnings)
 
 
+@pytest.mark.voices
 def test_espeak_webinars_median_and_worst_boundary_error(espeak_webinars):
     errors = [e for chapters, _, truth in espeak_webinars.values() for e in boundary_errors(chapters, truth)]
     print(f"\nespeak-ng tuning webinars, tiny.en transcripts, plain titles: {summary(errors)}")

@@ -30,12 +30,14 @@ def test_bundled_draft_model_resolves_offline():
     assert "bundled" in description
 
 
+@pytest.mark.speech_model
 def test_jfk_word_error_rate(jfk_transcript):
     # tiny.en gets this clip word for word; 0.1 allows two slips in 22 words.
     assert wer(JFK_TEXT, jfk_transcript.text) <= 0.1
     assert jfk_transcript.language == "en"
 
 
+@pytest.mark.speech_model
 def test_words_have_ordered_times_and_probabilities(jfk_transcript):
     words = jfk_transcript.words
     assert len(words) >= 20
@@ -47,6 +49,7 @@ def test_words_have_ordered_times_and_probabilities(jfk_transcript):
     assert words[-1].text.lower().startswith("country") and words[-1].start > 9.0
 
 
+@pytest.mark.speech_model
 def test_times_are_python_floats_so_a_cached_transcript_gives_the_same_captions(jfk_transcript):
     # numpy rounds 58.7975 to 58.798 and Python to 58.797: a correction's word times computed from
     # numpy floats differed by a millisecond from the same ones computed after reading asr.json back
@@ -55,17 +58,20 @@ def test_times_are_python_floats_so_a_cached_transcript_gives_the_same_captions(
     assert values and {type(v) for v in values} == {float}
 
 
+@pytest.mark.speech_model
 def test_english_only_model_warns_about_the_german_half():
     transcript = transcribe_audio(decode(real("multilingual.mp3")), AsrOptions(model=DRAFT_MODEL))
     assert transcript.segments, "the English half must still be transcribed"
     assert any("multilingual model" in w for w in transcript.warnings)
 
 
+@pytest.mark.speech_model
 def test_unknown_model_name_is_a_clear_error():
     with pytest.raises(ModelError, match="unknown model 'no-such-model'"):
         load_model(AsrOptions(model="no-such-model"))
 
 
+@pytest.mark.speech_model
 def test_model_name_not_downloadable_offline_says_what_to_do(monkeypatch):
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     with pytest.raises(ModelError, match="--model PATH"):
@@ -77,6 +83,7 @@ def test_folder_without_model_is_refused(tmp_path):
         resolve_model(str(tmp_path))
 
 
+@pytest.mark.speech_model
 def test_batched_pipeline_gives_words_with_times():
     transcript = transcribe_audio(decode(real("jfk.flac")), AsrOptions(model=DRAFT_MODEL, batch_size=8))
     assert wer(JFK_TEXT, transcript.text) <= 0.1

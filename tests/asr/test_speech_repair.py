@@ -4,6 +4,7 @@ from __future__ import annotations
 import copy
 
 import numpy as np
+import pytest
 
 from captioner.asr.recognize import DRAFT_MODEL, AsrOptions, load_model, speech_warnings, transcribe_audio
 from captioner.asr.speech_repair import repair, sound_coverage, splice, uncovered_stretches
@@ -49,6 +50,7 @@ def test_what_is_still_without_words_is_reported_and_warned_with_its_times():
     assert warning.startswith("12 s of sound have no words (4-10 s), also when decoded again on their own")
 
 
+@pytest.mark.speech_model
 def test_a_dropped_half_of_jfk_is_decoded_again_in_place():
     audio = decode(real("jfk.flac"))
     full = transcribe_audio(audio, AsrOptions(model=DRAFT_MODEL, repair=False))
@@ -67,6 +69,7 @@ def test_a_dropped_half_of_jfk_is_decoded_again_in_place():
     assert [w.start for w in cut.words] == sorted(w.start for w in cut.words)
 
 
+@pytest.mark.speech_model
 def test_nothing_is_repaired_where_every_sound_has_words():
     audio = decode(real("jfk.flac"))
     transcript = transcribe_audio(audio, AsrOptions(model=DRAFT_MODEL))
@@ -103,6 +106,7 @@ def with_silence_after(audio: np.ndarray, seconds: float) -> np.ndarray:
     return np.concatenate([audio, np.tile(quietest, int(seconds * 10))]).astype(np.float32)
 
 
+@pytest.mark.speech_model
 def test_words_placed_on_silence_go_back_to_their_speech():
     # JFK says "ask what you can do for your country" at 8.2-10.6 s (its loudness); planted: those
     # words moved 5 s later, onto the silence after the speech, as jumping timestamps leave them
@@ -146,6 +150,7 @@ def test_a_quiet_word_alone_is_not_taken_for_a_misplaced_one():
     assert sound_coverage(transcript, audio)["words_on_silence"] == []
 
 
+@pytest.mark.speech_model
 def test_a_window_that_hotwords_left_silent_is_decoded_again_without_them(monkeypatch):
     # planted: the first decoding, with hotwords, gives no words after 6 s (as six hotwords made
     # base drop 47-70 s of an unseen webinar); the repair decodes that sound again without them
@@ -187,6 +192,7 @@ def _until(segment, seconds: float):
                                text="".join(w.word for w in words))
 
 
+@pytest.mark.speech_model
 def test_a_stretch_its_shared_window_gave_no_words_is_decoded_again_alone():
     # JFK twice with 3 s between; the last clause of each left without words, and (planted) the
     # window that holds both gives nothing: each is decoded again on its own

@@ -26,6 +26,7 @@ def glossary_hotwords():
     return options
 
 
+@pytest.mark.speech_model
 def test_window_seconds_are_read_from_padded_features(jfk_audio):
     model = load_model(AsrOptions(model=DRAFT_MODEL))
     features = model.feature_extractor(jfk_audio[: int(1.18 * SAMPLE_RATE)])
@@ -35,6 +36,7 @@ def test_window_seconds_are_read_from_padded_features(jfk_audio):
     assert whisper_model.content_seconds(padded[None]) == pytest.approx(1.18, abs=0.02)
 
 
+@pytest.mark.speech_model
 def test_with_hotwords_jfk_ends_where_its_speech_ends(jfk_audio, glossary_hotwords):
     # On an Intel CPU with AVX-512, tiny.en given the counter-terrorism hotwords and no token
     # budget follows the last words of jfk.flac with "see you in the next video" until the
@@ -47,6 +49,7 @@ def test_with_hotwords_jfk_ends_where_its_speech_ends(jfk_audio, glossary_hotwor
     assert text.rstrip().endswith("for your country.")
 
 
+@pytest.mark.speech_model
 def test_an_attempt_stops_at_its_budget(jfk_audio, monkeypatch):
     monkeypatch.setattr(whisper_model, "TOKENS_PER_SECOND", 0)
     monkeypatch.setattr(whisper_model, "TOKENS_ALWAYS", 4)

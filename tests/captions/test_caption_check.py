@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from captioner.captions.coverage import check_captions, check_warnings
 from captioner.model import Cue, Word
 
@@ -28,6 +30,8 @@ def test_a_dropped_word_and_a_late_cue_are_found_with_their_times():
                            'shown at 12.0 s')
 
 
+@pytest.mark.speech_model
+@pytest.mark.mt
 def test_the_samples_report_says_every_word_is_captioned(sample_out):
     report = json.loads((sample_out.folder / "report.json").read_text())
     check = report["caption_check"]

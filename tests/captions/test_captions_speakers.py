@@ -308,6 +308,7 @@ def test_a_dialogue_cue_is_translated_as_two_turns():
     assert turns[2].end == 6.0
 
 
+@pytest.mark.mt
 @pytest.mark.skipif(shutil.which("apertium") is None, reason="needs Debian apertium and apertium-eng-spa")
 def test_spanish_translation_keeps_speakers_and_shows_the_same_labels(tmp_path):
     from captioner.translate.stage import translate_track
@@ -402,6 +403,7 @@ def test_captions_command_speaker_labels_flag(tmp_path, style, marker):
     assert bad.exit_code == 2
 
 
+@pytest.mark.node
 def test_labelled_and_dialogue_vtt_is_valid_for_the_w3c_parser(tmp_path):
     node = shutil.which("node")
     modules = ROOT / "node_modules"

@@ -2,6 +2,7 @@ import json
 from pathlib import Path
 
 import pysrt
+import pytest
 from click.testing import CliRunner
 
 from captioner.cli.captions import captions_command, language_from_name, qc_command
@@ -124,6 +125,8 @@ def test_a_full_disk_or_a_read_only_folder_is_one_line_saying_what_to_do(tmp_pat
         assert "internal error" not in result.output
 
 
+@pytest.mark.speech_model
+@pytest.mark.mt
 def test_captions_writes_the_same_files_as_the_run_that_made_the_transcript(sample_out, tmp_path):
     """`captions` and `run` write a language's files with one writer (pipeline.write_language_files),
     so the same transcript gives the same bytes whichever command wrote them."""

@@ -20,6 +20,8 @@ sys.path.insert(0, str(REPO / "bench"))
 from corpus import read_cues  # noqa: E402
 from corpus_metrics import Cue, measure, pool  # noqa: E402
 
+pytestmark = [pytest.mark.speech_model, pytest.mark.voices]
+
 SHORT = sorted((REPO / "bench" / "corpus" / "test").glob("short-*.script.yaml"))
 
 

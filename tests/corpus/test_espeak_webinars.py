@@ -16,6 +16,8 @@ from captioner.pipeline.run import RunOptions, run_one
 from tests.support.synth import WEBINARS_DIR, make_webinar, webinar_names
 from tests.support.textnorm import wer
 
+pytestmark = [pytest.mark.speech_model, pytest.mark.voices]
+
 SEED = 23
 
 

@@ -71,6 +71,7 @@ def short(tmp_path_factory):
     return out, truth, decode(out.with_suffix(".mp3"))
 
 
+@pytest.mark.voices
 def test_sentences_are_split_and_keep_written_form(short):
     _, truth, _ = short
     texts = [s["text"] for s in truth["sentences"]]
@@ -87,6 +88,7 @@ def test_sentences_are_split_and_keep_written_form(short):
     assert [s["speaker"] for s in truth["sentences"]][2:5] == ["Ben Cole", "Ben Cole", "Chris Lund"]
 
 
+@pytest.mark.voices
 def test_times_are_ordered_and_inside_the_decoded_audio(short):
     _, truth, samples = short
     measured = samples.size / RATE
@@ -104,6 +106,7 @@ def test_times_are_ordered_and_inside_the_decoded_audio(short):
     assert [i["speaker"] for i in items] == ["Ana Ruiz", "Chris Lund"]  # most text, then as named
 
 
+@pytest.mark.voices
 def test_pauses_follow_speaker_and_item_changes(short):
     _, truth, _ = short
     s = truth["sentences"]
@@ -117,6 +120,7 @@ def test_pauses_follow_speaker_and_item_changes(short):
             assert 0.3 <= gap <= 0.6 + 0.01
 
 
+@pytest.mark.voices
 def test_speech_starts_and_ends_where_the_truth_says(short):
     _, truth, samples = short
     for sentence in truth["sentences"]:
@@ -127,6 +131,7 @@ def test_speech_starts_and_ends_where_the_truth_says(short):
         assert last > 8 * tail, (sentence["text"], last, tail)
 
 
+@pytest.mark.voices
 def test_onsets_within_50_ms(short):
     # Pre-emphasis lifts soft onsets ("th", "f") above the pink noise's low end.
     # Speech must be absent in the 50 ms before start and present in the 50 ms after.
@@ -139,6 +144,7 @@ def test_onsets_within_50_ms(short):
         assert before < 3 * floor < after, (sentence["text"], floor, before, after)
 
 
+@pytest.mark.voices
 def test_same_seed_same_times_other_seed_other_pauses(short, tmp_path):
     _, truth, _ = short
     again = synth.synthesize(SHORT_SCRIPT, tmp_path / "again", seed=7, noise=0.003, fmt="wav")
@@ -150,6 +156,7 @@ def test_same_seed_same_times_other_seed_other_pauses(short, tmp_path):
     assert np.allclose(lengths(other), lengths(truth), atol=0.0015)  # only the pauses move
 
 
+@pytest.mark.voices
 def test_agenda_files_have_titles_and_no_times(short):
     out, truth, _ = short
     agenda = YAML(typ="safe").load(out.with_name("short.agenda.yaml").read_text(encoding="utf-8"))
@@ -175,6 +182,7 @@ def test_pronunciations_reach_espeak_but_not_the_truth():
     ]
 
 
+@pytest.mark.voices
 def test_variant_on_en_gb_changes_the_voice():
     # espeak-ng ignores "+f3" after "en-gb"; the generator must route it so it is heard.
     renderer = synth.Renderer()
@@ -240,6 +248,7 @@ def test_webinar_bank_scripts_are_varied_and_valid():
     assert len(voices) >= 10
 
 
+@pytest.mark.voices
 @pytest.mark.parametrize("name", webinar_names())
 def test_webinar_bank_synthesizes_60_to_90_seconds(name, tmp_path):
     audio, truth = make_webinar(name, tmp_path, seed=0)
@@ -251,6 +260,7 @@ def test_webinar_bank_synthesizes_60_to_90_seconds(name, tmp_path):
     )
 
 
+@pytest.mark.voices
 def test_make_webinar_reuses_its_cache(tmp_path, monkeypatch):
     monkeypatch.setenv("CAPTIONER_SYNTH_CACHE", str(tmp_path / "cache"))
     script = tmp_path / "tiny.script.yaml"

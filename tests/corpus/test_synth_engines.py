@@ -55,6 +55,7 @@ def test_short_test_webinars_exist_with_several_engines():
         assert len(used) >= 2, script.name
 
 
+@pytest.mark.voices
 def test_every_sentence_starts_within_50_ms_of_its_recorded_time(short_webinar):
     script, truth, samples = short_webinar
     assert 45 <= samples.size / RATE <= 100
@@ -65,6 +66,7 @@ def test_every_sentence_starts_within_50_ms_of_its_recorded_time(short_webinar):
     assert not late, f"{script.name}: sentence -> onset error (s): {late}"
 
 
+@pytest.mark.voices
 def test_truth_names_the_engines_and_the_room(short_webinar):
     script, truth, _ = short_webinar
     loaded = synth.load_script(script)
@@ -74,6 +76,7 @@ def test_truth_names_the_engines_and_the_room(short_webinar):
     assert {s["speaker"] for s in truth["sentences"]} == set(loaded["speakers"])
 
 
+@pytest.mark.voices
 def test_the_four_engines_sound_different():
     renderer = engines.Renderer(seed=1)
     specs = {
@@ -96,6 +99,7 @@ def spectral_centroid(samples: np.ndarray, rate: int = engines.TTS_RATE) -> floa
     return float(np.sum(frequencies * spectrum) / np.sum(spectrum))
 
 
+@pytest.mark.voices
 def test_piper_renders_repeat_for_the_same_seed():
     spec = engines.voice_spec("joe", {"engine": "piper"})
     first = engines.Renderer(seed=4).render("Welcome to the session.", spec)
@@ -105,6 +109,7 @@ def test_piper_renders_repeat_for_the_same_seed():
     assert first.size != other.size or not np.array_equal(first, other)
 
 
+@pytest.mark.voices
 def test_telephone_line_cuts_the_band_and_pitch_shift_raises_the_voice():
     renderer = engines.Renderer()
     plain = renderer.render("Six sisters sell sea shells.", engines.voice_spec("a", {"engine": "flite", "voice": "slt"}))

@@ -194,6 +194,7 @@ def test_find_terms_locates_written_terms_longest_first(ct):
                      ("accra-initiative", "Accra Initiative", 1, 1, 3)]
 
 
+@pytest.mark.speech_model
 def test_real_recording_hotwords_mp3_says_comfyui_after_correction():
     """Plain tiny.en hears 'comfy eye' in ../shared/data/real/hotwords.mp3; correction with a
     glossary holding ComfyUI gives ComfyUI, at the times of the words it replaces."""

@@ -44,6 +44,7 @@ def jfk(model):
     return audio, transcribe_audio(audio, AsrOptions(model=DRAFT_MODEL))
 
 
+@pytest.mark.speech_model
 def test_the_scorer_prefers_what_was_said(model, jfk):
     audio, _ = jfk
     scorer = AcousticScorer(model, audio)
@@ -53,6 +54,7 @@ def test_the_scorer_prefers_what_was_said(model, jfk):
     assert said - changed > 2.0, (said, changed)
 
 
+@pytest.mark.speech_model
 def test_the_scorer_reads_the_frames_the_whole_recording_has(model, jfk):
     # computed from the audio around the seconds read, not from the whole recording
     audio, _ = jfk
@@ -66,6 +68,7 @@ def test_the_scorer_reads_the_frames_the_whole_recording_has(model, jfk):
         assert np.median(np.abs(part - whole[:, first:first + part.shape[-1]])) < 1e-5
 
 
+@pytest.mark.speech_model
 def test_ordinary_speech_is_left_alone_with_the_whole_glossary(model, jfk):
     audio, transcript = jfk
     heard, log = listen_again(transcript, audio, load_glossary(CT), model)
@@ -109,6 +112,8 @@ def misheard(transcript: Transcript, right: list[str], wrong: list[str]) -> Tran
     return out
 
 
+@pytest.mark.speech_model
+@pytest.mark.voices
 def test_what_recognition_misheard_is_restored(model, egmont):
     audio, transcript = egmont
     assert "Egmont Group" not in transcript.text  # tiny.en: "The Edmont group connects ..."
@@ -117,6 +122,8 @@ def test_what_recognition_misheard_is_restored(model, egmont):
     assert [(c.after, c.rule) for c in log] == [("Egmont Group", "listened")]
 
 
+@pytest.mark.speech_model
+@pytest.mark.voices
 def test_a_term_heard_as_other_words_is_restored_and_logged(model, egmont):
     audio, transcript = egmont
     first = next(w for s in transcript.segments for w in s.words if w.text.lower().startswith("edmont"))
@@ -131,6 +138,8 @@ def test_a_term_heard_as_other_words_is_restored_and_logged(model, egmont):
     assert fixed.corrections[-1].after == "Egmont Group"
 
 
+@pytest.mark.speech_model
+@pytest.mark.voices
 def test_ordinary_synthetic_speech_is_left_alone_with_the_whole_glossary(model, tmp_path):
     # words spelled or sounding a little like terms of the glossary (pain ~ Spain, inter view ~ INTERPOL,
     # watches ~ watchlist, decades ~ TCAP), said as they are written
@@ -142,6 +151,8 @@ def test_ordinary_synthetic_speech_is_left_alone_with_the_whole_glossary(model, 
     assert log == [] and fixed.text == transcript.text, [(c.before, c.after, c.score) for c in log]
 
 
+@pytest.mark.speech_model
+@pytest.mark.voices
 def test_nothing_to_check_without_a_glossary(model, egmont):
     audio, transcript = egmont
     fixed, log = listen_again(transcript, audio, read_csv("term,aliases,definition\n", "empty.csv"), model)
@@ -157,6 +168,8 @@ def notices(tmp_path_factory):
     return audio, transcribe_audio(audio, AsrOptions(model=DRAFT_MODEL))
 
 
+@pytest.mark.speech_model
+@pytest.mark.voices
 def test_a_written_term_grows_into_the_longer_term_the_audio_says(model, notices):
     # "INTERPOL" is a term as written, so only longer terms that contain it are tried on
     # "INTERPOL novices" (how tiny.en wrote the sample's "INTERPOL notices")
@@ -235,6 +248,8 @@ def advisers(tmp_path_factory):
     return heard_with_hotwords(tmp_path_factory, ADVISERS, "ECOWAS, ECCAS, UNODC, UNOCT")
 
 
+@pytest.mark.speech_model
+@pytest.mark.voices
 def test_an_unsure_acronym_may_be_another_acronym_of_the_glossary(model, advisers):
     # with hotwords, tiny.en wrote ECCAS for ECOWAS and UNOCT for UNODC on the synthetic webinars
     audio, transcript = advisers
@@ -250,6 +265,8 @@ def test_an_unsure_acronym_may_be_another_acronym_of_the_glossary(model, adviser
     assert log == [] and plain.text == transcript.text
 
 
+@pytest.mark.speech_model
+@pytest.mark.voices
 def test_a_sure_acronym_is_not_checked_against_the_others(model, advisers):
     audio, transcript = advisers
     wrong = misheard(transcript, ["ECOWAS"], ["ECCAS"])
@@ -259,6 +276,8 @@ def test_a_sure_acronym_is_not_checked_against_the_others(model, advisers):
     assert "ECCAS" in fixed.text and all(c.before != "ECCAS" for c in log)
 
 
+@pytest.mark.speech_model
+@pytest.mark.voices
 def test_rivals_are_the_acronyms_recognition_was_given(model, advisers):
     # naming both in the hotwords is what makes recognition pick the wrong one; an acronym it
     # was not given ("FTF" of a field glossary for a webinar's FATF) is not weighed as a rival
@@ -280,6 +299,8 @@ def yaounde(tmp_path_factory):
     return heard_with_hotwords(tmp_path_factory, YAOUNDE, "Yaoundé Code of Conduct, Yaoundé")
 
 
+@pytest.mark.speech_model
+@pytest.mark.voices
 def test_a_written_term_grows_past_punctuation_within_a_sentence(model, yaounde):
     # how tiny.en wrote it on the maritime webinar of every seed: "Sofia, Yaoundé, Co. conduct, signed"
     audio, transcript = yaounde
@@ -294,6 +315,8 @@ def test_a_written_term_grows_past_punctuation_within_a_sentence(model, yaounde)
     assert log == [] and fixed.text == ended.text
 
 
+@pytest.mark.speech_model
+@pytest.mark.voices
 def test_a_name_cut_into_short_words_is_restored(model, tmp_path_factory):
     # "is a help" for Isabel (the maritime webinar, seeds 1 and 4): three words for one
     audio, transcript = heard_with_hotwords(tmp_path_factory, "Trials take months. Isabel, what does your office add?",
@@ -305,6 +328,8 @@ def test_a_name_cut_into_short_words_is_restored(model, tmp_path_factory):
     assert [(c.before, c.after) for c in log] == [("is a help", "Isabel")]
 
 
+@pytest.mark.speech_model
+@pytest.mark.voices
 def test_ordinary_words_never_become_a_term_in_a_default_run(tmp_path):
     # "This is" sounds like SIS II of the field glossary; said by flite, heard by the default model
     said = ("This is the plan for the day. This is where we start, and this is how it ends. "

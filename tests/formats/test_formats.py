@@ -165,6 +165,7 @@ def _node_validator():
     return node, modules
 
 
+@pytest.mark.node
 def test_our_vtt_is_valid_for_the_w3c_parser(webinar_cues, tmp_path):
     node, modules = _node_validator()
     files = {

@@ -41,6 +41,7 @@ def recording(tmp_path, translated):
     return folder
 
 
+@pytest.mark.mt
 def test_export_is_xliff_2_that_translate_toolkit_reads_back(recording, translated):
     from translate.storage.xliff2 import Xliff2File
 
@@ -67,6 +68,7 @@ def test_export_is_xliff_2_that_translate_toolkit_reads_back(recording, translat
     assert any("= combatientes terroristas extranjeros (approved)" in n for n in glossary_notes)
 
 
+@pytest.mark.mt
 def test_review_round_trip_changes_exactly_the_edited_cues(recording, translated, tmp_path):
     source, boundaries, track, report = translated
     root = etree.fromstring(export_review(recording, "view-to-a-border", "es"))
@@ -105,6 +107,8 @@ def test_review_round_trip_changes_exactly_the_edited_cues(recording, translated
     assert import_review(etree.tostring(root), tmp_path / "out").changed == []
 
 
+@pytest.mark.speech_model
+@pytest.mark.mt
 def test_review_cli_exports_and_imports(sample_out, tmp_path):
     # a real run's folder (English and Spanish); the import rebuilds every Spanish file and the page:
     # it rewrote the .srt and .vtt only, leaving es.txt and index.html with the machine translation

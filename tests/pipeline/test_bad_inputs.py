@@ -153,6 +153,8 @@ def snapshot(folder: Path, skip: Path) -> set[str]:
     return {str(p.relative_to(folder)) for p in folder.rglob("*") if skip not in p.parents and p != skip}
 
 
+@pytest.mark.speech_model
+@pytest.mark.mt
 @pytest.mark.parametrize("case", list(CASES))
 def test_bad_input(case, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)  # a stray relative write would land here and be seen

@@ -49,6 +49,7 @@ def sequential_out(three_recordings, tmp_path_factory):
     return out
 
 
+@pytest.mark.speech_model
 def test_dask_local_cluster_gives_the_same_outputs(three_recordings, sequential_out, tmp_path):
     from distributed import LocalCluster
 
@@ -63,6 +64,7 @@ def test_dask_local_cluster_gives_the_same_outputs(three_recordings, sequential_
     assert "ComfyUI" in hotwords
 
 
+@pytest.mark.speech_model
 def test_local_jobs_give_the_same_outputs_and_one_failure_does_not_stop_the_rest(three_recordings, sequential_out, tmp_path):
     folder = tmp_path / "in"
     shutil.copytree(three_recordings, folder)

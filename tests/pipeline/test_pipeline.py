@@ -26,6 +26,8 @@ def reference_text(truth) -> str:
     return " ".join(s["text"] for s in truth["sentences"])
 
 
+@pytest.mark.speech_model
+@pytest.mark.mt
 def test_sample_word_error_rate(sample_out, sample_truth):
     # Measured 0.27 with tiny.en on this espeak-ng webinar (synthetic voices and
     # domain names are hard for the smallest model); 0.35 catches a real regression
@@ -33,6 +35,8 @@ def test_sample_word_error_rate(sample_out, sample_truth):
     assert wer(reference_text(sample_truth), sample_out.transcript.text) <= 0.35
 
 
+@pytest.mark.speech_model
+@pytest.mark.mt
 def test_sample_captions_obey_every_reading_rule(sample_out):
     folder, stem = sample_out.folder, sample_out.stem
     profile = get_profile(None, language="en")
@@ -44,6 +48,8 @@ def test_sample_captions_obey_every_reading_rule(sample_out):
         assert report.ok, [str(i) for i in report.issues[:5]]
 
 
+@pytest.mark.speech_model
+@pytest.mark.mt
 def test_caption_files_read_back_by_independent_parsers(sample_out):
     folder, stem = sample_out.folder, sample_out.stem
     ours = sample_out.tracks["en"].cues
@@ -66,6 +72,8 @@ def _vtt_seconds(stamp: str) -> float:
     return int(h) * 3600 + int(m) * 60 + float(s)
 
 
+@pytest.mark.speech_model
+@pytest.mark.mt
 def test_transcript_json_holds_words_model_options_hash_and_timings(sample_out):
     data = json.loads((sample_out.folder / "transcript.json").read_text(encoding="utf-8"))
     assert data["language"] == "en"
@@ -79,6 +87,8 @@ def test_transcript_json_holds_words_model_options_hash_and_timings(sample_out):
     assert data["duration"] == pytest.approx(sample_out.transcript.media.duration, abs=0.1)
 
 
+@pytest.mark.speech_model
+@pytest.mark.mt
 def test_report_has_qc_and_stage_timings(sample_out):
     report = json.loads((sample_out.folder / "report.json").read_text(encoding="utf-8"))
     assert report["qc"]["en"]["compliant_fraction"] == 1.0
@@ -86,6 +96,8 @@ def test_report_has_qc_and_stage_timings(sample_out):
     assert report["stages"]["asr"]["seconds"] > 0
 
 
+@pytest.mark.speech_model
+@pytest.mark.mt
 def test_rerun_reuses_the_transcript_and_says_so(sample_out):
     reporter = Reporter()
     again = run_one(SAMPLE, RunOptions(out_dir=sample_out.folder.parent, languages=["es"]), reporter)
@@ -103,6 +115,7 @@ def write_wav(path, samples: np.ndarray, rate: int = 16000) -> None:
         fh.writeframes((np.clip(samples, -1, 1) * 32767).astype("<i2").tobytes())
 
 
+@pytest.mark.speech_model
 def test_silence_gives_empty_valid_captions_and_a_warning(tmp_path):
     media = tmp_path / "quiet room.wav"
     write_wav(media, np.zeros(16000 * 4))
@@ -128,6 +141,8 @@ def test_cli_errors_are_one_line_exit_1(tmp_path, make, message):
     assert not (tmp_path / "out" / media.stem / "transcript.json").exists()
 
 
+@pytest.mark.speech_model
+@pytest.mark.mt
 def test_unknown_model_fails_cleanly_and_keeps_existing_outputs(sample_out, tmp_path):
     import shutil
 
@@ -146,6 +161,7 @@ def test_usage_error_exits_2():
     assert result.exit_code == 2
 
 
+@pytest.mark.speech_model
 def test_transcribe_command_writes_transcript(tmp_path):
     from tests.support.paths import real
 
@@ -155,6 +171,8 @@ def test_transcribe_command_writes_transcript(tmp_path):
     assert "ask not what your country" in " ".join(w["text"] for s in data["segments"] for w in s["words"]).lower().replace(",", "")
 
 
+@pytest.mark.speech_model
+@pytest.mark.mt
 def test_spanish_subtitles_of_the_sample_follow_rules_spans_and_glossary(sample_out):
     """The real run: English captions from speech, Spanish from Apertium, glossary enforced."""
     from captioner.glossary.formats import default_glossary_files, load_glossaries

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from click.testing import CliRunner
 
 from captioner.cli.main import main
@@ -10,6 +11,7 @@ from captioner.cli.progress import ProgressReporter
 from tests.support.paths import real
 
 
+@pytest.mark.speech_model
 def test_a_run_reports_every_stage_as_json_lines_then_as_plain_lines(tmp_path):
     media = real("jfk.flac")
     first = CliRunner().invoke(main, ["run", str(media), "--out", str(tmp_path), "--progress", "json"])

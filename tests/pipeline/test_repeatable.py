@@ -9,7 +9,11 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from tests.support.paths import ROOT, SAMPLE, real
+
+pytestmark = pytest.mark.speech_model
 
 CAPTIONER = str(Path(sys.executable).with_name("captioner"))
 TIMINGS = {"report.json": ("stages", "seconds_total"), "transcript.json": ("timings",)}

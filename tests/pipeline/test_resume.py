@@ -12,6 +12,8 @@ import pytest
 
 from tests.support.paths import ROOT, SAMPLE
 
+pytestmark = pytest.mark.speech_model
+
 PUBLISHED = (".srt", ".vtt", ".txt")
 
 

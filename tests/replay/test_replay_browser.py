@@ -17,6 +17,8 @@ from captioner.replay import build_series_index
 from tests.support import browser
 from tests.support import replay_sample as rs
 
+pytestmark = [pytest.mark.mt, pytest.mark.browser]
+
 READY = "html[data-replay-ready]"
 
 

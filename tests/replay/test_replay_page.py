@@ -117,6 +117,7 @@ def test_script_json_cannot_end_its_block():
 
 # --- the sample page ------------------------------------------------------------------
 
+@pytest.mark.mt
 def test_sample_page_has_player_tracks_chapters_transcripts_and_downloads(site):
     root, sample = site
     doc = parse(sample.index)
@@ -164,6 +165,7 @@ def test_sample_page_has_player_tracks_chapters_transcripts_and_downloads(site):
     assert len(ids) == len(set(ids))
 
 
+@pytest.mark.mt
 def test_sample_page_loads_nothing_from_elsewhere_and_has_no_inline_code(site):
     _, sample = site
     doc = parse(sample.index)
@@ -185,6 +187,7 @@ def test_sample_page_loads_nothing_from_elsewhere_and_has_no_inline_code(site):
         assert (sample.folder / name).is_file()
 
 
+@pytest.mark.mt
 def test_embedded_cues_match_the_caption_files(site):
     _, sample = site
     doc = parse(sample.index)
@@ -198,6 +201,7 @@ def test_embedded_cues_match_the_caption_files(site):
     }
 
 
+@pytest.mark.mt
 def test_glossary_terms_are_buttons_described_by_their_definition(site):
     _, sample = site
     doc = parse(sample.index)
@@ -290,6 +294,7 @@ def test_missing_media_is_a_clear_error(tmp_path):
 
 # --- the command and the series page ------------------------------------------------------------
 
+@pytest.mark.mt
 def test_replay_command_rebuilds_the_page_and_the_series_index(site, tmp_path):
     root, sample = site
     out = tmp_path / "transcripts"

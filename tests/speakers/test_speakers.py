@@ -195,6 +195,7 @@ def test_leak_of_one_voice_into_the_other_microphone_is_not_a_second_speaker():
 
 # --- espeak-ng tuning webinars (rules were chosen on them), agendas naming one speaker per item ---------------------
 
+@pytest.mark.voices
 @pytest.mark.parametrize("name", webinar_names())
 def test_espeak_webinar_sentences_under_the_right_name(name, tmp_path):
     audio_path, webinar = make_webinar(name, tmp_path, seed=7)

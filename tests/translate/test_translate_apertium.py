@@ -36,6 +36,7 @@ def test_pairs_come_from_installed_modes():
     assert apertium_code("es-419") == "spa" and package_name("en", "fr") == "apertium-eng-fra"
 
 
+@pytest.mark.mt
 def test_one_batch_keeps_each_sentence_apart_and_in_order():
     engine = ApertiumEngine()
     sentences = ["I saw the big", "house of the", "", "Call 555-1234 & ask <why> [now].", "The border is closed."]
@@ -48,6 +49,7 @@ def test_one_batch_keeps_each_sentence_apart_and_in_order():
     assert batch[4] == "El borde está cerrado."
 
 
+@pytest.mark.mt
 def test_sample_captions_in_spanish_follow_the_rules_the_spans_and_the_glossary(sample_es):
     source, boundaries, track, report = sample_es
     profile = profile_for_language("es")
@@ -85,6 +87,7 @@ def test_sample_captions_in_spanish_follow_the_rules_the_spans_and_the_glossary(
     assert terms["occurrences"] == sum(terms[k] for k in ("engine_correct", "substituted_after", "protected", "missed"))
 
 
+@pytest.mark.mt
 def test_reviewed_text_replaces_machine_translation(sample_es):
     source, boundaries, _, report = sample_es
     unit = report["units"][1]
@@ -108,6 +111,7 @@ def test_missing_pairs_are_clear_errors_naming_the_fix():
         chooser.choose("en", "es", "google")
 
 
+@pytest.mark.mt
 def test_project_glossary_renderings_come_through_on_the_sample():
     from pathlib import Path
 
@@ -129,6 +133,8 @@ def test_project_glossary_renderings_come_through_on_the_sample():
     assert check_cues(track.cues, profile_for_language("es")).ok
 
 
+@pytest.mark.speech_model
+@pytest.mark.mt
 def test_a_run_that_fails_before_publishing_leaves_the_review_units_as_they_were(tmp_path, monkeypatch):
     # review/es.units.json (what `review export` offers) was saved as soon as Spanish was translated,
     # so a run that failed later left units that matched none of the published subtitles

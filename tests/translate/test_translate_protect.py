@@ -70,6 +70,7 @@ def test_spanish_gender_from_reliable_endings_only():
     assert spanish_gender_number("combatiente terrorista extranjero") is None  # -e tells nothing
 
 
+@pytest.mark.mt
 @needs_apertium
 def test_every_protected_occurrence_comes_through_apertium():
     result = translate_with_terms(ApertiumEngine(), SENTENCES, "en", "es", rules_from_glossary(domain_glossary(), "es"))
@@ -91,6 +92,7 @@ def test_every_protected_occurrence_comes_through_apertium():
     assert by_source["Write to info@un.org or visit https://www.un.org/counterterrorism for details."].count("un.org") == 2
 
 
+@pytest.mark.mt
 @needs_apertium
 def test_hiding_alone_also_keeps_every_term_but_the_chosen_method_needs_it_less():
     rules = rules_from_glossary(domain_glossary(), "es")
