@@ -17,8 +17,8 @@ from typing import Callable
 
 from captioner.agenda.align import align_agenda, chapter_boundaries
 from captioner.agenda.items import Agenda, agenda_hash, find_agenda, load_agenda
-from captioner.asr import recognize as asr
 from captioner.asr import BIAS_MODES  # noqa: F401  (RunOptions.bias)
+from captioner.asr import recognize as asr
 from captioner.asr.hotwords import select_bias_terms
 from captioner.asr.spoken_language import text_language
 from captioner.captions.coverage import check_captions, check_warnings
@@ -41,7 +41,8 @@ from captioner.media import audio as media
 from captioner.model import Chapter, CueTrack, Transcript, from_dict, to_dict, transcript_to_json
 from captioner.pipeline.cache import StageCache, stable_hash
 from captioner.pipeline.lock import recording_lock
-from captioner.speakers.diarize import EvidenceThread, SpeakerOptions, Turn, assign_words
+from captioner.speakers import diarize
+from captioner.speakers.diarize import EvidenceThread, SpeakerOptions, Turn, assign_words, settle_sentences
 from captioner.speakers.diarize import detect as detect_speakers
 from captioner.speakers.names import (
     apply_edits,
@@ -380,7 +381,8 @@ def run_one(media_path: Path, options: RunOptions, reporter: Reporter | None = N
             named, speaker_warnings = name_turns(turns, chapters, media_path)
             agenda_warnings = agenda_warnings + speaker_warnings
             assign_words(transcript.words, named)
-            key = stable_hash({"up": key, "named": to_dict(named)})
+            settle_sentences(transcript.words)
+            key = stable_hash({"up": key, "named": to_dict(named), "sentences": diarize.SENTENCE_SPLIT_PAUSE})
         for warning in agenda_warnings:
             reporter.warn(warning)
         boundaries = chapter_boundaries(chapters)

@@ -79,6 +79,9 @@ LEAK_WINDOW = 0.5  # seconds over which loudness is compared
 LEAK_LAG = 5  # frames (50 ms) of delay between the microphones allowed for
 STEREO_APART_DB = 15.0  # channels this far apart in loudness ...
 STEREO_APART_SHARE = 0.2  # ... for this share of the sound carry different voices
+# Silence inside a sentence at which its speaker may change (settle_sentences); 0 keeps every
+# word's own turn. Chosen on the corpus tuning set: bench/sentence_speakers.py.
+SENTENCE_SPLIT_PAUSE = 2.0
 SPAN_MARGIN = 1.0  # seconds around the transcript's speech spans where detected speech is kept
 # Niceness of the thread that gathers speaker evidence beside recognition: the lowest, so that it
 # only takes CPU that recognition leaves idle (with 0, recognition's two threads slowed down).
@@ -376,6 +379,36 @@ def assign_words(words: Sequence[Word], turns: Sequence[Turn]) -> None:
         last = bisect_right(starts, word.end)
         candidates = ordered[max(0, first - 1): last + 1]
         word.speaker = max(candidates, key=lambda t: _overlap(word, t)).speaker  # negative overlap: -distance
+
+
+def settle_sentences(words: Sequence[Word], split_pause: float | None = None) -> int:
+    """One speaker per sentence: a voice changes between sentences, almost never inside one, and a
+    label that changes mid-sentence is wrong at least once. Inside a sentence the speaker may change
+    only at a pause of `split_pause` seconds or more (an interruption, a hand-over without a full
+    stop). Each piece takes the speaker with most of its speech. Returns how many words changed."""
+    split_pause = SENTENCE_SPLIT_PAUSE if split_pause is None else split_pause
+    changed, piece = 0, []
+    for index, word in enumerate(words):
+        piece.append(word)
+        following = words[index + 1] if index + 1 < len(words) else None
+        if following is None or word.ends_sentence or following.start - word.end >= split_pause:
+            changed += _one_speaker(piece)
+            piece = []
+    return changed
+
+
+def _one_speaker(piece: list[Word]) -> int:
+    spoken: dict[str, float] = {}
+    for word in piece:
+        if word.speaker is not None:
+            spoken[word.speaker] = spoken.get(word.speaker, 0.0) + max(word.end - word.start, 0.01)
+    if len(spoken) < 2:
+        return 0
+    chosen = max(spoken, key=lambda s: (spoken[s], -next(i for i, w in enumerate(piece) if w.speaker == s)))
+    changed = sum(1 for word in piece if word.speaker != chosen)
+    for word in piece:
+        word.speaker = chosen
+    return changed
 
 
 def _overlap(word: Word, turn: Turn) -> float:

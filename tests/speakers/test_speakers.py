@@ -238,3 +238,32 @@ def test_one_real_voice_is_one_speaker():
     turns = detect(real("jfk.flac"))
     assert {t.speaker for t in turns} == {"S1"}
     assert sum(t.end - t.start for t in turns) > 9.0
+
+
+def _said(text: str, speakers: str, start: float = 0.0, pause_after: dict | None = None) -> list[Word]:
+    words, t = [], start
+    for n, (token, who) in enumerate(zip(text.split(), speakers.split())):
+        words.append(Word(token, t, t + 0.3, 0.9, who))
+        t += 0.35 + (pause_after or {}).get(n, 0.0)
+    return words
+
+
+def test_a_sentence_keeps_one_speaker_unless_a_long_pause_splits_it():
+    from captioner.speakers.diarize import settle_sentences
+
+    # one person said it all; clustering gave its middle to another voice
+    words = _said("Welcome everyone to the second session on border security. Thank you.",
+                  "A A A A A A B B B A A")
+    assert settle_sentences(words, split_pause=2.0) == 3
+    assert [w.speaker for w in words] == ["A"] * 11
+    # the other voice says most of the sentence: all of it is theirs
+    words = _said("Let me turn to Amina now.", "A B B B B B")
+    settle_sentences(words, split_pause=2.0)
+    assert {w.speaker for w in words} == {"B"}
+    # an interruption: a long pause inside the sentence lets the speaker change there
+    words = _said("So the floor is yours Amina thank you so much", "A A A A A A B B B B", pause_after={5: 2.5})
+    assert settle_sentences(words, split_pause=2.0) == 0
+    assert [w.speaker for w in words] == ["A"] * 6 + ["B"] * 4
+    # 0 keeps every word's own turn
+    words = _said("Welcome everyone to the session.", "A A B B A")
+    assert settle_sentences(words, split_pause=0) == 0 and [w.speaker for w in words] == list("AABBA")

@@ -1,0 +1,68 @@
+"""Speaker labels sentence by sentence: how many sentences carry the right name, and how many
+show a label change inside them (a sentence the truth gives one person), for each value of
+captioner.speakers.diarize.SENTENCE_SPLIT_PAUSE, side by side on the same runs.
+
+    .venv/bin/python bench/sentence_speakers.py --set tuning [--pauses 0 1 1.5 2 3 1000] [--model base]
+
+Each webinar of the set is rendered (tests/support/synth.py) and run once through the whole
+pipeline; every other value reuses that run's cached recognition, speakers and chapters, so only
+the sentence rule and what follows it run again. 0 is the rule off (every word keeps its turn).
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
+
+from corpus import read_cues, render, scripts  # noqa: E402
+from corpus_metrics import align_sentences  # noqa: E402
+
+from captioner.pipeline.run import RunOptions, run_one  # noqa: E402
+from captioner.speakers import diarize  # noqa: E402
+
+
+def sentence_labels(truth: dict, cues) -> tuple[int, int, int]:
+    """(sentences under the right name by majority, sentences with a label change inside, sentences)."""
+    right = split = 0
+    for sentence, match in zip(truth["sentences"], align_sentences(truth, cues)):
+        said_by = [cues[c].speakers[k] if k < len(cues[c].speakers) else None for _, c, k in match["matches"]]
+        shown = [s for s in said_by if s]
+        right += sum(1 for s in shown if s.casefold() == sentence["speaker"].casefold()) * 2 > len(said_by) > 0
+        split += len({s.casefold() for s in shown}) > 1
+    return right, split, len(truth["sentences"])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--set", choices=("tuning", "test"), default="tuning")
+    parser.add_argument("--pauses", type=float, nargs="*", default=[0, 1.0, 1.5, 2.0, 3.0, 1000])
+    parser.add_argument("--model", default="base")
+    parser.add_argument("--work", type=Path, default=Path("/tmp/sentence-speakers"))
+    args = parser.parse_args()
+    totals = {pause: [0, 0, 0] for pause in args.pauses}
+    for script in scripts(args.set):
+        stem = script.name[: -len(".script.yaml")]
+        media, truth = render(script, args.work / "media")
+        glossary = script.with_name(f"{stem}.glossary.csv")
+        row = []
+        for pause in args.pauses:
+            diarize.SENTENCE_SPLIT_PAUSE = pause
+            options = RunOptions(out_dir=args.work / "out", glossary_paths=[glossary], replay=False)
+            options.asr.model = args.model
+            run_one(media, options)
+            cues, _ = read_cues("full", args.work / "out", media.stem)
+            right, split, count = sentence_labels(truth, cues)
+            totals[pause] = [a + b for a, b in zip(totals[pause], (right, split, count))]
+            row.append(f"{pause:g}: {right}/{count} right, {split} split")
+        print(f"{stem:40s} " + " | ".join(row), flush=True)
+    print("pooled:")
+    for pause, (right, split, count) in totals.items():
+        print(f"  pause {pause:g} s: {right}/{count} sentences under the right name ({right / count:.3f}), "
+              f"{split} with a label change inside")
+
+
+if __name__ == "__main__":
+    main()
