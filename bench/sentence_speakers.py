@@ -1,8 +1,8 @@
 """Speaker labels sentence by sentence: how many sentences carry the right name, and how many
 show a label change inside them (a sentence the truth gives one person), for each value of
-captioner.speakers.diarize.SENTENCE_SPLIT_PAUSE, side by side on the same runs.
+captioner.speakers.diarize.SENTENCE_SPLIT_PAUSE and SENTENCE_MAJORITY, side by side on the same runs.
 
-    .venv/bin/python bench/sentence_speakers.py --set tuning [--pauses 0 1 1.5 2 3 1000] [--model base]
+    .venv/bin/python bench/sentence_speakers.py --set tuning [--pauses 0 1 2] [--majorities 0.5 0.7] [--model base]
 
 Each webinar of the set is rendered (tests/support/synth.py) and run once through the whole
 pipeline; every other value reuses that run's cached recognition, speakers and chapters, so only
@@ -39,28 +39,30 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--set", choices=("tuning", "test"), default="tuning")
     parser.add_argument("--pauses", type=float, nargs="*", default=[0, 1.0, 1.5, 2.0, 3.0, 1000])
+    parser.add_argument("--majorities", type=float, nargs="*", default=[0.5])
     parser.add_argument("--model", default="base")
     parser.add_argument("--work", type=Path, default=Path("/tmp/sentence-speakers"))
     args = parser.parse_args()
-    totals = {pause: [0, 0, 0] for pause in args.pauses}
+    variants = [(pause, share) for pause in args.pauses for share in args.majorities]
+    totals = {variant: [0, 0, 0] for variant in variants}
     for script in scripts(args.set):
         stem = script.name[: -len(".script.yaml")]
         media, truth = render(script, args.work / "media")
         glossary = script.with_name(f"{stem}.glossary.csv")
         row = []
-        for pause in args.pauses:
-            diarize.SENTENCE_SPLIT_PAUSE = pause
+        for pause, share in variants:
+            diarize.SENTENCE_SPLIT_PAUSE, diarize.SENTENCE_MAJORITY = pause, share
             options = RunOptions(out_dir=args.work / "out", glossary_paths=[glossary], replay=False)
             options.asr.model = args.model
             run_one(media, options)
             cues, _ = read_cues("full", args.work / "out", media.stem)
             right, split, count = sentence_labels(truth, cues)
-            totals[pause] = [a + b for a, b in zip(totals[pause], (right, split, count))]
-            row.append(f"{pause:g}: {right}/{count} right, {split} split")
+            totals[pause, share] = [a + b for a, b in zip(totals[pause, share], (right, split, count))]
+            row.append(f"{pause:g}/{share:g}: {right} right, {split} split")
         print(f"{stem:40s} " + " | ".join(row), flush=True)
     print("pooled:")
-    for pause, (right, split, count) in totals.items():
-        print(f"  pause {pause:g} s: {right}/{count} sentences under the right name ({right / count:.3f}), "
+    for (pause, share), (right, split, count) in totals.items():
+        print(f"  pause {pause:g} s, majority {share:g}: {right}/{count} sentences under the right name ({right / count:.3f}), "
               f"{split} with a label change inside")
 
 

@@ -382,7 +382,7 @@ def run_one(media_path: Path, options: RunOptions, reporter: Reporter | None = N
             agenda_warnings = agenda_warnings + speaker_warnings
             assign_words(transcript.words, named)
             settle_sentences(transcript.words)
-            key = stable_hash({"up": key, "named": to_dict(named), "sentences": diarize.SENTENCE_SPLIT_PAUSE})
+            key = stable_hash({"up": key, "named": to_dict(named), "sentences": [diarize.SENTENCE_SPLIT_PAUSE, diarize.SENTENCE_MAJORITY]})
         for warning in agenda_warnings:
             reporter.warn(warning)
         boundaries = chapter_boundaries(chapters)

@@ -82,6 +82,8 @@ STEREO_APART_SHARE = 0.2  # ... for this share of the sound carry different voic
 # Silence inside a sentence at which its speaker may change (settle_sentences); 0 keeps every
 # word's own turn. Chosen on the corpus tuning set: bench/sentence_speakers.py.
 SENTENCE_SPLIT_PAUSE = 2.0
+# ... and a sentence is settled only where one speaker has this share of its speech.
+SENTENCE_MAJORITY = 0.5
 SPAN_MARGIN = 1.0  # seconds around the transcript's speech spans where detected speech is kept
 # Niceness of the thread that gathers speaker evidence beside recognition: the lowest, so that it
 # only takes CPU that recognition leaves idle (with 0, recognition's two threads slowed down).
@@ -405,6 +407,8 @@ def _one_speaker(piece: list[Word]) -> int:
     if len(spoken) < 2:
         return 0
     chosen = max(spoken, key=lambda s: (spoken[s], -next(i for i, w in enumerate(piece) if w.speaker == s)))
+    if spoken[chosen] < SENTENCE_MAJORITY * sum(spoken.values()):
+        return 0  # voices share it: more likely two sentences recognition ran together than one misheard voice
     changed = sum(1 for word in piece if word.speaker != chosen)
     for word in piece:
         word.speaker = chosen
