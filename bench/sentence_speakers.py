@@ -1,5 +1,6 @@
-"""Speaker labels sentence by sentence: how many sentences carry the right name, and how many
-show a label change inside them (a sentence the truth gives one person), for each value of
+"""Speaker labels sentence by sentence: how many sentences carry the right name, how many show a
+label change inside them (a sentence the truth gives one person), and the diarization error rate
+of the words' speakers against the truth's sentences (no collar), for each value of
 captioner.speakers.diarize.SENTENCE_SPLIT_PAUSE and SENTENCE_MAJORITY, side by side on the same runs.
 
     .venv/bin/python bench/sentence_speakers.py --set tuning [--pauses 0 1 2] [--majorities 0.5 0.7] [--model base]
@@ -24,15 +25,39 @@ from captioner.pipeline.run import RunOptions, run_one  # noqa: E402
 from captioner.speakers import diarize  # noqa: E402
 
 
-def sentence_labels(truth: dict, cues) -> tuple[int, int, int]:
-    """(sentences under the right name by majority, sentences with a label change inside, sentences)."""
-    right = split = 0
+def sentence_labels(truth: dict, cues) -> tuple[int, int, int, int]:
+    """(sentences under the right name by majority, sentences with a label change inside, sentences
+    under the right name and no other, sentences)."""
+    right = split = whole = 0
     for sentence, match in zip(truth["sentences"], align_sentences(truth, cues)):
         said_by = [cues[c].speakers[k] if k < len(cues[c].speakers) else None for _, c, k in match["matches"]]
-        shown = [s for s in said_by if s]
-        right += sum(1 for s in shown if s.casefold() == sentence["speaker"].casefold()) * 2 > len(said_by) > 0
-        split += len({s.casefold() for s in shown}) > 1
-    return right, split, len(truth["sentences"])
+        shown = {s.casefold() for s in said_by if s}
+        right += sum(1 for s in said_by if s and s.casefold() == sentence["speaker"].casefold()) * 2 > len(said_by) > 0
+        split += len(shown) > 1
+        whole += shown == {sentence["speaker"].casefold()}
+    return right, split, whole, len(truth["sentences"])
+
+
+def diarization_error(truth: dict, words) -> tuple[float, float]:
+    """(seconds of error, seconds of reference speech) of the words' speakers against the truth's
+    sentences, without collar (pyannote.metrics); a run of one speaker's words spans its pauses."""
+    from pyannote.core import Annotation, Segment, Timeline
+    from pyannote.metrics.diarization import DiarizationErrorRate
+
+    reference, hypothesis = Annotation(), Annotation()
+    for sentence in truth["sentences"]:
+        reference[Segment(sentence["start"], sentence["end"])] = sentence["speaker"]
+    run = []
+    for word in [*words, None]:
+        if run and (word is None or word.speaker != run[0].speaker):
+            if run[0].speaker is not None:
+                hypothesis[Segment(run[0].start, run[-1].end)] = run[0].speaker
+            run = []
+        if word is not None:
+            run.append(word)
+    metric = DiarizationErrorRate(collar=0.0, skip_overlap=False)
+    detail = metric(reference, hypothesis, uem=Timeline([Segment(0, truth["duration"])]), detailed=True)
+    return (detail["confusion"] + detail["missed detection"] + detail["false alarm"]), detail["total"]
 
 
 def main() -> None:
@@ -44,7 +69,7 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=Path("/tmp/sentence-speakers"))
     args = parser.parse_args()
     variants = [(pause, share) for pause in args.pauses for share in args.majorities]
-    totals = {variant: [0, 0, 0] for variant in variants}
+    totals = {variant: [0, 0, 0, 0, 0.0, 0.0] for variant in variants}
     for script in scripts(args.set):
         stem = script.name[: -len(".script.yaml")]
         media, truth = render(script, args.work / "media")
@@ -54,16 +79,18 @@ def main() -> None:
             diarize.SENTENCE_SPLIT_PAUSE, diarize.SENTENCE_MAJORITY = pause, share
             options = RunOptions(out_dir=args.work / "out", glossary_paths=[glossary], replay=False)
             options.asr.model = args.model
-            run_one(media, options)
+            result = run_one(media, options)
             cues, _ = read_cues("full", args.work / "out", media.stem)
-            right, split, count = sentence_labels(truth, cues)
-            totals[pause, share] = [a + b for a, b in zip(totals[pause, share], (right, split, count))]
-            row.append(f"{pause:g}/{share:g}: {right} right, {split} split")
+            right, split, whole, count = sentence_labels(truth, cues)
+            error, total = diarization_error(truth, result.transcript.words)
+            totals[pause, share] = [a + b for a, b in zip(totals[pause, share], (right, split, whole, count, error, total))]
+            row.append(f"{pause:g}/{share:g}: {right} right, {split} split, {whole} whole, DER {error / total:.3f}")
         print(f"{stem:40s} " + " | ".join(row), flush=True)
     print("pooled:")
-    for (pause, share), (right, split, count) in totals.items():
+    for (pause, share), (right, split, whole, count, error, total) in totals.items():
         print(f"  pause {pause:g} s, majority {share:g}: {right}/{count} sentences under the right name ({right / count:.3f}), "
-              f"{split} with a label change inside")
+              f"{split} with a label change inside, {whole} wholly under the right name ({whole / count:.3f}), "
+              f"DER {error / total:.3f} (no collar)")
 
 
 if __name__ == "__main__":
