@@ -24,6 +24,7 @@ from captioner.agenda.terms import (
     generic_expansions,
     is_closing_title,
     is_farewell,
+    joined_stems,
     words_of,
 )
 from captioner.model import Word
@@ -109,7 +110,7 @@ def split_sentences(words: list[Word]) -> list[Sentence]:
         sentences.append(Sentence(
             start=group[0].start, end=max(group[-1].end, group[0].start), text=text,
             speaker=speakers.most_common(1)[0][0] if speakers else None,
-            gap_before=max(0.0, group[0].start - previous_end), stems=content_stems(text)))
+            gap_before=max(0.0, group[0].start - previous_end), stems=content_stems(text) + joined_stems(text)))
         previous_end = max(previous_end, group[-1].end)
     return sentences
 

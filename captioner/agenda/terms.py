@@ -84,6 +84,14 @@ def content_stems(text: str) -> list[str]:
     return out
 
 
+def joined_stems(text: str) -> list[str]:
+    """Stems of each two neighbouring content words written as one ("front line" -> frontline,
+    "data base" -> database): recognition writes a compound as two words where a title has one."""
+    words = [w for w in words_of(text) if w.isalpha()]
+    return [stem(a + b) for a, b in zip(words, words[1:])
+            if a not in STOPWORDS and b not in STOPWORDS and len(a) + len(b) >= 6]
+
+
 def generic_expansions(text: str) -> set[str]:
     """Stems of what speakers say for the standard agenda words in this text (Q & A -> question, answer)."""
     folded = fold(text)

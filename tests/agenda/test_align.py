@@ -206,3 +206,16 @@ def test_caption_cues_never_straddle_a_chapter_boundary(transcript):
     assert len(track.cues) > 30 and len(boundaries) >= 4
     for boundary in boundaries:
         assert not [c for c in track.cues if c.start < boundary - 1e-6 and c.end > boundary + 1e-6], boundary
+
+
+def test_a_compound_recognition_wrote_as_two_words_still_names_its_item():
+    """"front line" in speech is "frontline" in the title: the opening's overview names that item
+    too, so it is an overview and not the start of the item it names first."""
+    from captioner.agenda.evidence import split_sentences as evidence_sentences
+    from captioner.agenda.terms import content_stems, joined_stems
+
+    assert "frontlin" in joined_stems("a border guard who trains front line officers")
+    assert joined_stems("the data base") == [content_stems("database")[0]]
+    assert joined_stems("to the") == []  # stopwords are not joined
+    words = [Word(w, i * 0.4, i * 0.4 + 0.3, 0.9) for i, w in enumerate("We train front line officers.".split())]
+    assert "frontlin" in evidence_sentences(words)[0].stems
