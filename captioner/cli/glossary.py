@@ -158,10 +158,6 @@ def export_command(fmt: str, langs: str | None, unapproved: bool, output: str | 
 
 # --- import --------------------------------------------------------------------
 
-def _read_import(path: Path, lang: str | None) -> Glossary:
-    return read_glossary(path, language=lang)
-
-
 @glossary_group.command("import")
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("--into", type=click.Path(dir_okay=False),
@@ -183,7 +179,7 @@ def import_command(file: str, into: str | None, reviewer: str | None, langs: str
     """
     from captioner.glossary.review import apply_import, plan_import
 
-    imported = _read_import(Path(file), langs.split(",")[0].strip() if langs else None)
+    imported = read_glossary(Path(file), language=langs.split(",")[0].strip() if langs else None)
     wanted = set(_languages(langs, imported)) if langs else None
     base_files = [Path(into)] if into else _glossary_files(glossary_files)
     plan = plan_import(imported, load_glossaries(base_files), source=file, reviewer=reviewer,
@@ -196,11 +192,10 @@ def import_command(file: str, into: str | None, reviewer: str | None, langs: str
         raise InputFileError(f"{len(plan.conflicts)} conflict{'s' if len(plan.conflicts) != 1 else ''} with approved "
                              "translations; nothing written. Correct the file, or rerun with --force to overwrite")
     apply_import(plan, dry_run=dry_run)
-    count, unchanged, unknown, changes = plan.count, plan.unchanged, plan.unknown, plan.changes
     verb = "would approve" if dry_run else "approved"
-    click.echo(f"{verb} {count} translation{'s' if count != 1 else ''}, {unchanged} unchanged, "
-               f"{len(unknown)} unknown term{'s' if len(unknown) != 1 else ''}"
-               + (f"; updated {', '.join(changes)}" if changes and not dry_run else ""))
+    click.echo(f"{verb} {plan.count} translation{'s' if plan.count != 1 else ''}, {plan.unchanged} unchanged, "
+               f"{len(plan.unknown)} unknown term{'s' if len(plan.unknown) != 1 else ''}"
+               + (f"; updated {', '.join(plan.changes)}" if plan.changes and not dry_run else ""))
 
 
 # --- check ---------------------------------------------------------------------

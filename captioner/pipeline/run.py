@@ -17,7 +17,6 @@ from typing import Callable
 
 from captioner.agenda.align import align_agenda, chapter_boundaries
 from captioner.agenda.items import Agenda, agenda_hash, find_agenda, load_agenda
-from captioner.asr import BIAS_MODES  # noqa: F401  (RunOptions.bias)
 from captioner.asr import recognize as asr
 from captioner.asr.hotwords import select_bias_terms
 from captioner.asr.spoken_language import text_language
@@ -75,7 +74,7 @@ class RunOptions:
     glossary_paths: list[Path] | None = None  # None: every file in ./glossary/
     correct: bool = True
     listen: bool = True  # check loosely heard terms against the audio (listen_again.py); needs correct
-    bias: str = "hotwords"  # see BIAS_MODES
+    bias: str = "hotwords"  # see captioner.asr.BIAS_MODES
     agenda_path: Path | None = None  # None: <stem>.agenda.yaml|txt beside the media
     languages: list[str] = field(default_factory=list)
     engine: str = "auto"
@@ -402,14 +401,15 @@ def run_one(media_path: Path, options: RunOptions, reporter: Reporter | None = N
         report["translations"] = translations
         report["errors"] = errors
         report["caption_check"] = caption_check
+        report_path = Workspace.at(folder, stem).report
         with stages.timed("publish"):
             files = write_outputs(folder, stem, transcript, tracks, report, profile.speaker_labels)
             store_translation_units(folder, stem, translations)
-            write_text_atomic(Workspace.at(folder, stem).report, json.dumps(report, ensure_ascii=False, indent=1))
+            write_text_atomic(report_path, json.dumps(report, ensure_ascii=False, indent=1))
             if options.replay:
                 files += build_page(folder, stem, transcript, tracks, media_path, glossary, report, options)
         report["seconds_total"] = round(time.perf_counter() - started, 3)
-        write_text_atomic(Workspace.at(folder, stem).report, json.dumps(report, ensure_ascii=False, indent=1))
+        write_text_atomic(report_path, json.dumps(report, ensure_ascii=False, indent=1))
     return RunResult(stem, folder, transcript, tracks, report, files, errors)
 
 
@@ -545,9 +545,10 @@ def write_language_files(folder: Path, stem: str, transcript: Transcript, lang: 
     """Every published file of one language from its cues: <stem>.<lang>.srt, .vtt and the .txt transcript."""
     outputs = {"srt": write_srt(cues, language=lang), "vtt": write_vtt(cues, language=lang),
                "txt": write_text(transcript, cues, language=lang, label_style=label_style)}
+    workspace = Workspace.at(folder, stem)
     paths = []
     for kind, text in outputs.items():
-        paths.append(Workspace.at(folder, stem).track(lang, kind))
+        paths.append(workspace.track(lang, kind))
         write_text_atomic(paths[-1], text)
     return paths
 

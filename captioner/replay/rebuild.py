@@ -19,8 +19,9 @@ def find_folder(out_dir: Path, stem: str) -> tuple[str, Path]:
     if not folder.is_dir() and Path(stem).suffix:
         stem = Path(stem).stem
         folder = out_dir / stem
-    if not Workspace.at(folder, stem).transcript.is_file():
-        raise CaptionerError(f"{Workspace.at(folder, stem).transcript} not found; run `captioner run` on the recording first "
+    transcript = Workspace.at(folder, stem).transcript
+    if not transcript.is_file():
+        raise CaptionerError(f"{transcript} not found; run `captioner run` on the recording first "
                              "(or give --out where its outputs are)")
     return stem, folder
 
