@@ -166,6 +166,7 @@ class QCReport:
                 "max_duration": p.max_duration,
                 "min_gap": round(p.min_gap, 4),
                 "speaker_labels": p.speaker_labels,
+                "source": p.source,
             },
             "ok": self.ok,
             **self.summary(),

@@ -14,6 +14,21 @@ Profiles
 ``cjk``
     Chinese, Japanese and Korean (Netflix's CJK guides): 16 characters a line,
     2 lines, at most 9 characters/s, aim for 7; other timings as ``netflix-en``.
+``netflix-subtitles``
+    Translated subtitles in other alphabetic languages: the Netflix English
+    Template Timed Text Style Guide, which "serves as the basis for subtitling
+    in other languages": 42 characters a line, 2 lines, at most 17
+    characters/s (200 words a minute), aim for 15; timings as ``netflix-en``.
+``netflix-es``, ``netflix-fr``, ``netflix-ar``, ...
+    The same numbers under the language's own name, one per language in
+    `LANGUAGE_PROFILES`: each language's Netflix guide keeps the template's
+    42 characters a line (read in the Arabic guide, 2026-12-07) and its
+    adult reading speed of 17 characters/s.
+
+English captions are read at 20 characters/s (Netflix's English guide for
+English programmes); subtitles translated from them at 17, which is why a
+translation, longer than its source in most languages, is condensed to fit
+(captioner/translate/condense.py).
 
 ``get_profile(name, language, **overrides)`` picks one and applies overrides;
 ``profile_for_language(lang)`` gives the default profile for a language.
@@ -29,7 +44,14 @@ from dataclasses import dataclass
 
 from captioner.errors import CaptionerError
 from captioner.formats.labels import DEFAULT_LABEL_STYLE, LABEL_STYLES
-from captioner.lang import is_cjk
+from captioner.lang import is_cjk, primary
+
+NETFLIX_ENGLISH = ("Netflix English (USA) Timed Text Style Guide, partnerhelp.netflixstudios.com/hc/en-us/"
+                   "articles/217350977")
+NETFLIX_TEMPLATE = ("Netflix English Template Timed Text Style Guide (the basis for other languages), "
+                    "backlothelp.netflix.com/hc/en-us/articles/219375728")
+BBC_GUIDELINES = "BBC Subtitle Guidelines, bbc.github.io/subtitle-guidelines"
+NETFLIX_CJK = "Netflix Simplified Chinese, Japanese and Korean Timed Text Style Guides"
 
 
 @dataclass(frozen=True)
@@ -51,6 +73,7 @@ class Profile:
     pause_threshold: float = 0.5  # silence between words at which a cue should end
     count_spaces_and_punctuation: bool = True  # for reading speed
     speaker_labels: str = DEFAULT_LABEL_STYLE  # how a speaker change is shown: name, chevrons or none
+    source: str = NETFLIX_ENGLISH  # the published guide the numbers come from
 
     def __post_init__(self) -> None:
         problems = []
@@ -105,15 +128,40 @@ PROFILES: dict[str, Profile] = {
         frame_rate=25.0,
         min_gap=2 / 25,
         sync_lead=3 / 25,
+        source=BBC_GUIDELINES,
     ),
-    "cjk": Profile(name="cjk", max_chars_per_line=16, max_cps=9.0, target_cps=7.0),
+    "cjk": Profile(name="cjk", max_chars_per_line=16, max_cps=9.0, target_cps=7.0, source=NETFLIX_CJK),
+    "netflix-subtitles": Profile(name="netflix-subtitles", max_cps=17.0, target_cps=15.0, source=NETFLIX_TEMPLATE),
 }
 DEFAULT_PROFILE = "netflix-en"
 
+# Languages with a Netflix guide of their own: name -> the guide. Their numbers are the template's.
+LANGUAGE_PROFILES = {
+    "es": "Netflix Castilian and Latin American Spanish Timed Text Style Guides",
+    "fr": "Netflix French and Canadian French Timed Text Style Guides",
+    "ar": "Netflix Arabic Timed Text Style Guide, partnerhelp.netflixstudios.com/hc/en-us/articles/215517947",
+    "pt": "Netflix Brazilian and European Portuguese Timed Text Style Guides",
+    "de": "Netflix German Timed Text Style Guide",
+    "it": "Netflix Italian Timed Text Style Guide",
+    "ca": "Netflix Catalan Timed Text Style Guide",
+    "ru": "Netflix Russian Timed Text Style Guide",
+}
+for _code, _guide in LANGUAGE_PROFILES.items():
+    PROFILES[f"netflix-{_code}"] = dataclasses.replace(PROFILES["netflix-subtitles"], name=f"netflix-{_code}",
+                                                       source=_guide)
+
 
 def profile_for_language(language: str | None) -> Profile:
-    """The default profile for a BCP 47 language code, with `language` set."""
-    name = "cjk" if is_cjk(language) else DEFAULT_PROFILE
+    """The default profile for a BCP 47 language code, with `language` set: English captions at
+    netflix-en, Chinese, Japanese and Korean at cjk, a language with its own guide at netflix-<code>,
+    any other at netflix-subtitles."""
+    code = primary(language)
+    if is_cjk(language):
+        name = "cjk"
+    elif code in ("", "en"):
+        name = DEFAULT_PROFILE
+    else:
+        name = f"netflix-{code}" if code in LANGUAGE_PROFILES else "netflix-subtitles"
     return dataclasses.replace(PROFILES[name], language=language)
 
 

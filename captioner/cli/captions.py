@@ -24,8 +24,9 @@ def rule_options(command):
             "profile_name",
             type=click.Choice(sorted(PROFILES), case_sensitive=False),
             default=None,
-            help="Reading-rule profile. Default: cjk for zh/ja/ko, else netflix-en "
-            "(42 chars/line, 2 lines, 20 chars/s, 5/6-7 s, 2-frame gaps).",
+            help="Reading-rule profile. Default per language: netflix-en for English (42 chars/line, "
+            "2 lines, 20 chars/s, 5/6-7 s, 2-frame gaps), cjk for zh/ja/ko, netflix-<lang> (or "
+            "netflix-subtitles) for other languages: 17 chars/s.",
         ),
         click.option("--max-chars", type=click.IntRange(min=1), help="Characters per line."),
         click.option("--max-lines", type=click.IntRange(min=1), help="Lines per cue."),

@@ -36,6 +36,7 @@ class TranslationUnit:
     source_cues: list[str] = field(default_factory=list)  # their text, for the translator
     reviewed: bool = False
     terms: list[dict] = field(default_factory=list)  # {"source", "target", "kind", "outcome"}
+    condensed: str = ""  # how `text` was shortened to fit its time (translate/condense.py); "" not at all
 
 
 def unit_key(source: str, start: float, end: float) -> str:

@@ -24,12 +24,12 @@ from captioner.formats.labels import line_speakers
 from captioner.lang import primary
 from captioner.model import Cue, CueTrack
 from captioner.translate.base import TranslationEngine
+from captioner.translate.fit import fit_translations
 from captioner.translate.protect import TermStats, translate_with_terms
-from captioner.translate.retime import layout_translations
 from captioner.translate.review import ReviewedText, TranslationUnit, apply_reviewed, unit_key
 from captioner.translate.select import EngineChooser
 from captioner.translate.sentences import Sentence, sentences_from_cues
-from captioner.translate.term_rules import rules_from_glossary
+from captioner.translate.term_rules import find_occurrences, rules_from_glossary
 
 
 def _engine(engine: TranslationEngine | str | None, source: str, target: str) -> TranslationEngine:
@@ -93,12 +93,23 @@ def translate_track(
     engine_name = "reviewed" if not todo and units else None
     protection = None
     translate_seconds = 0.0
+    retranslate = protected_source = None
     if todo:
         chosen = _engine(engine, src, target_lang)
         engine_name, protection = chosen.name, chosen.protection_method
         # Glossary forms are in the glossary's source language (English): no use for other sources.
         same_source = primary(getattr(glossary, "source_language", "en") or "en") == primary(src)
         rules = rules_from_glossary(glossary, target_lang) if same_source else []
+
+        def retranslate(texts: list[str]) -> tuple[list[str], list[list[dict]]]:
+            result = translate_with_terms(chosen, texts, src, target_lang, rules)
+            return result.texts, [[{"source": o.text, "target": o.target, "kind": o.rule.kind, "outcome": outcome}
+                                   for o, outcome in zip(occ, outcomes)]
+                                  for occ, outcomes in zip(result.occurrences, result.outcomes)]
+
+        def protected_source(text: str) -> list[str]:
+            return [o.text for o in find_occurrences(text, rules)]
+
         t0 = time.perf_counter()
         result = translate_with_terms(chosen, [units[i].source for i in todo], src, target_lang, rules)
         translate_seconds = time.perf_counter() - t0
@@ -113,7 +124,8 @@ def translate_track(
             missed["start"], missed["end"] = round(unit.start, 3), round(unit.end, 3)
 
     t0 = time.perf_counter()
-    cues, groups = layout_translations(sentences, [u.text for u in units], profile, target_lang, boundaries)
+    cues, groups, condensed = fit_translations(sentences, units, profile, target_lang, boundaries,
+                                               retranslate, protected_source)
     layout_seconds = time.perf_counter() - t0
     track = CueTrack(language=target_lang, cues=cues, engine=engine_name)
     report = {
@@ -127,6 +139,7 @@ def translate_track(
         "merged_sentence_groups": sum(1 for g in groups if len(g.sentences) > 1),
         "reviewed_applied": len(matched),
         "reviewed_unmatched": len(stale),
+        "condensed": condensed,
         "terms": stats.to_dict(),
         "seconds": round(time.perf_counter() - started, 3),
         "translate_seconds": round(translate_seconds, 3),
@@ -163,6 +176,6 @@ def rebuild_track(units: list[TranslationUnit], language: str, profile: Profile 
     """Cues from translation units as they stand (after a review import): each unit's
     text laid over its own time span, as translate_track does."""
     sentences = [Sentence(u.source, u.start, u.end, u.speaker, list(u.cues)) for u in units]
-    cues, _ = layout_translations(sentences, [u.text for u in units], _target_profile(profile, language),
-                                  language, sorted(float(b) for b in boundaries))
+    cues, _, _ = fit_translations(sentences, units, _target_profile(profile, language), language,
+                                  sorted(float(b) for b in boundaries))
     return CueTrack(language=language, cues=cues, engine=engine)

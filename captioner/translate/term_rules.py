@@ -248,4 +248,19 @@ def find_occurrences(sentence: str, rules: list[TermRule]) -> list[Occurrence]:
     for occ in candidates:
         if all(occ.end <= c.start or occ.start >= c.end for c in chosen):
             chosen.append(occ)
-    return sorted(chosen, key=lambda o: o.start)
+    return _acronyms_after_their_name(sentence, sorted(chosen, key=lambda o: o.start))
+
+
+_APPOSITION = re.compile(r"\s*[,(]\s*")
+
+
+def _acronyms_after_their_name(sentence: str, occurrences: list[Occurrence]) -> list[Occurrence]:
+    """"the UN Office of Counter-Terrorism, UNOCT": the acronym right after its own concept's name
+    stays the acronym. Rendered too, it would say the long name twice."""
+    out = list(occurrences)
+    for k in range(1, len(out)):
+        before, occ = out[k - 1], out[k]
+        if (occ.rule.concept and occ.rule.concept == before.rule.concept and occ.text.isupper()
+                and _APPOSITION.fullmatch(sentence[before.end:occ.start])):
+            out[k] = Occurrence(TermRule(occ.text, occ.text, "keep", occ.rule.concept), occ.start, occ.end, occ.text)
+    return out

@@ -5,11 +5,11 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from captioner.captions.qc import check_cues
-from captioner.captions.rules import profile_for_language
+from captioner.captions.rules import get_profile
 from captioner.translate.retime import even_cues, layout_translations, linger_limit
 from captioner.translate.sentences import Sentence
 
-PROFILE = profile_for_language("es")
+PROFILE = get_profile("netflix-en", "es")  # the span arithmetic below is at 20 characters/s
 WORDS = ["la", "frontera", "combatientes", "información", "de", "los", "pasajeros", "y", "intercambio",
          "gestión", "integrada", "Naciones", "Unidas", "seguridad,", "cooperación."]
 
