@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 SENTENCE_END = (".", "?", "!", "…", "。", "？", "！")
+UNSURE = " (unsure)"  # ends the label of a voice that may be two people (speakers/names.py): shown as >>
 
 
 @dataclass

@@ -13,6 +13,10 @@ The style is the reading-rule setting `Profile.speaker_labels`:
 ``none``
     Nothing shown (WebVTT still names the speaker in its ``<v Name>`` span).
 
+A voice the run is unsure of ("Speaker 2 (unsure)": it may be two people, see
+speakers/names.py) is shown as ``>>`` at each change in every style but
+``none``: saying less is better than a name a viewer would trust wrongly.
+
 A dialogue cue holds two short turns by different speakers, one a line, each
 line starting with a hyphen (Netflix SDH): ``- Thank you, Maria.`` /
 ``- Over to you, Kwame.``. With the ``name`` style each line also names its
@@ -26,7 +30,7 @@ names, so translations show the same ones.
 """
 from __future__ import annotations
 
-from captioner.model import Cue
+from captioner.model import UNSURE, Cue
 
 LABEL_STYLES = ("name", "chevrons", "none")
 DEFAULT_LABEL_STYLE = "name"
@@ -39,10 +43,16 @@ def name_label(speaker: str) -> str:
     return " ".join(speaker.split()).upper() + ":"
 
 
+def is_unsure(speaker: str | None) -> bool:
+    return bool(speaker) and speaker.endswith(UNSURE)
+
+
 def change_labels(speaker: str | None, style: str) -> list[str]:
     """Labels for a cue where `speaker` starts speaking, best first, shorter fallbacks after."""
     if not speaker or not speaker.strip():
         return []
+    if is_unsure(speaker) and style != "none":
+        return [CHEVRONS]
     if style == "name":
         return [name_label(speaker), CHEVRONS]
     if style == "chevrons":
@@ -54,7 +64,7 @@ def dialogue_labels(speaker: str | None, style: str) -> list[str]:
     """Labels for one line of a dialogue cue, best first."""
     if style == "chevrons":
         return [CHEVRONS]
-    if style == "name" and speaker and speaker.strip():
+    if style == "name" and speaker and speaker.strip() and not is_unsure(speaker):
         return [f"{DASH} {name_label(speaker)}", DASH]
     return [DASH]
 

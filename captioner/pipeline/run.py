@@ -37,13 +37,14 @@ from captioner.glossary.model import Glossary
 from captioner.lang import normalize as normalize_language
 from captioner.lang import primary as primary_language
 from captioner.media import audio as media
-from captioner.model import Chapter, CueTrack, Transcript, from_dict, to_dict, transcript_to_json
+from captioner.model import UNSURE, Chapter, CueTrack, Transcript, from_dict, to_dict, transcript_to_json
 from captioner.pipeline.cache import StageCache, stable_hash
 from captioner.pipeline.lock import recording_lock
 from captioner.speakers import diarize
 from captioner.speakers.diarize import EvidenceThread, SpeakerOptions, Turn, assign_words, settle_sentences
 from captioner.speakers.diarize import detect as detect_speakers
 from captioner.speakers.names import (
+    SPEAKERS_SUFFIX,
     apply_edits,
     apply_names,
     find_speaker_edits,
@@ -376,8 +377,9 @@ def run_one(media_path: Path, options: RunOptions, reporter: Reporter | None = N
             assign_words(transcript.words, turns)
         chapters, agenda_warnings, key = stages.chapters(transcript, agenda, glossary, key)
         transcript.chapters = chapters
+        unsure: list[str] = []
         if turns is not None:
-            named, speaker_warnings = name_turns(turns, chapters, media_path)
+            named, speaker_warnings, unsure = name_turns(turns, chapters, media_path)
             agenda_warnings = agenda_warnings + speaker_warnings
             assign_words(transcript.words, named)
             settle_sentences(transcript.words)
@@ -398,6 +400,7 @@ def run_one(media_path: Path, options: RunOptions, reporter: Reporter | None = N
         report = build_report(stem, transcript, tracks, profile, issues, stages.timings, options)
         report["title"] = agenda.title if agenda is not None and agenda.title else stem
         report["agenda_warnings"] = agenda_warnings
+        report["speakers_unsure"] = unsure
         report["translations"] = translations
         report["errors"] = errors
         report["caption_check"] = caption_check
@@ -413,8 +416,10 @@ def run_one(media_path: Path, options: RunOptions, reporter: Reporter | None = N
     return RunResult(stem, folder, transcript, tracks, report, files, errors)
 
 
-def name_turns(turns: list[Turn], chapters: list[Chapter], media_path: Path) -> tuple[list[Turn], list[str]]:
-    """Names from the agenda, then the producer's <stem>.speakers.yaml renames and merges.
+def name_turns(turns: list[Turn], chapters: list[Chapter],
+               media_path: Path) -> tuple[list[Turn], list[str], list[str]]:
+    """Names from the agenda, then the producer's <stem>.speakers.yaml renames and merges; also
+    warnings, and the voices left unsure (names.name_speakers: they may be two people).
 
     A recording with one voice and no name for it gets no labels at all.
     """
@@ -424,9 +429,14 @@ def name_turns(turns: list[Turn], chapters: list[Chapter], media_path: Path) -> 
     if edits_path is not None:
         named, warnings = apply_edits(named, load_speaker_edits(edits_path))
     voices = {t.speaker for t in named}
+    unsure = sorted(v for v in voices if v and v.endswith(UNSURE))
+    for voice in unsure:
+        warnings.append(f"{voice}: this voice says most of the items of two agenda speakers and may be two "
+                        f"people whose voices could not be told apart; its captions show >> at each change "
+                        f"instead of a name (rename it in {media_path.stem}{SPEAKERS_SUFFIX} if it is one person)")
     if len(voices) == 1 and next(iter(voices)).startswith("Speaker "):
         named = [Turn(t.start, t.end, None) for t in named]
-    return named, warnings
+    return named, warnings, unsure
 
 
 def translate_all(stages: Stages, folder: Path, stem: str, source: CueTrack, options: RunOptions,

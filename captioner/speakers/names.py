@@ -34,10 +34,11 @@ import numpy as np
 
 from captioner.errors import InputFileError
 from captioner.fileio import read_input_text
-from captioner.model import Chapter, Word
+from captioner.model import UNSURE, Chapter, Word
 from captioner.speakers.diarize import Turn
 
 MIN_SHARE = 0.25  # of a chapter's speech, for its named speaker's voice
+TWO_PEOPLE_SHARE = 0.5  # of an unclaimed name's items, said by a voice named after someone else
 SPEAKERS_SUFFIX = ".speakers.yaml"
 MAX_EDITS_BYTES = 200_000
 
@@ -45,7 +46,10 @@ MAX_EDITS_BYTES = 200_000
 # --- naming from the agenda -----------------------------------------------------
 
 def name_speakers(turns: Sequence[Turn], chapters: Sequence[Chapter]) -> dict[str, str]:
-    """Map each turn label ("S1", ...) to a person's name or "Speaker N"."""
+    """Map each turn label ("S1", ...) to a person's name or "Speaker N".
+
+    A voice that seems to be two people (`_two_people`) gets no name: "Speaker N (unsure)",
+    shown as >> at each change (formats/labels.py), rather than one person's name on both."""
     from scipy.optimize import linear_sum_assignment
 
     labels = _in_order_of_appearance(turns)
@@ -54,6 +58,7 @@ def name_speakers(turns: Sequence[Turn], chapters: Sequence[Chapter]) -> dict[st
         if len(chapter.speakers) == 1 and chapter.speakers[0].strip() and chapter.speakers[0] not in names:
             names.append(chapter.speakers[0])
     mapping: dict[str, str] = {}
+    unsure: set[str] = set()
     if labels and names:
         seconds = np.zeros((len(labels), len(names)))  # each voice's speech in each name's chapters
         for chapter in chapters:
@@ -62,17 +67,33 @@ def name_speakers(turns: Sequence[Turn], chapters: Sequence[Chapter]) -> dict[st
                 seconds[:, column] += [_overlap(turns, label, chapter.start, chapter.end) for label in labels]
         # a voice's share of the speech in a name's chapters: long items do not outweigh short ones
         share = seconds / np.maximum(seconds.sum(axis=0, keepdims=True), 1e-9)
+        top = share.copy()
         share[share < MIN_SHARE] = 0.0
         rows, columns = linear_sum_assignment(-share)
         for row, column in zip(rows, columns):
             if share[row, column] > 0:
                 mapping[labels[row]] = names[column]
+        for label in _two_people(top, labels, names, mapping):
+            del mapping[label]
+            unsure.add(label)
     number = 0
     for label in labels:
         if label not in mapping:
             number += 1
-            mapping[label] = f"Speaker {number}"
+            mapping[label] = f"Speaker {number}" + (UNSURE if label in unsure else "")
     return mapping
+
+
+def _two_people(share: np.ndarray, labels: list[str], names: list[str], mapping: dict[str, str]) -> list[str]:
+    """Voices that are most likely two people the clustering could not tell apart: a voice named
+    after one agenda speaker that also says most of another's items, whose name no voice took."""
+    taken = set(mapping.values())
+    out = []
+    for column, name in enumerate(names):
+        row = int(np.argmax(share[:, column]))
+        if name not in taken and share[row, column] >= TWO_PEOPLE_SHARE and labels[row] in mapping:
+            out.append(labels[row])
+    return list(dict.fromkeys(out))
 
 
 def apply_names(turns: Sequence[Turn], mapping: dict[str, str]) -> list[Turn]:

@@ -53,12 +53,27 @@ def test_two_names_never_land_on_one_voice():
     assert mapping["S1"] == "Daniel Hartmann"
 
 
-def test_a_named_speaker_who_hardly_speaks_gets_no_voice():
-    # the agenda names Maria for item 2, but only the moderator and 2 s of someone else are heard
+def test_a_voice_that_says_two_speakers_items_is_not_named_after_either():
+    # the agenda names Maria for item 2, but the voice heard there is the one heard in Daniel's item: either
+    # Maria did not speak or the two voices could not be told apart; a wrong name is worse than none
     turns = [Turn(0, 40, "S1"), Turn(40, 90, "S1"), Turn(90, 92, "S2")]
     chapters = [Chapter("Opening", 0, 40, speakers=["Daniel Hartmann"]),
                 Chapter("Spain", 40, 100, speakers=["Maria Fernández"])]
-    assert name_speakers(turns, chapters) == {"S1": "Daniel Hartmann", "S2": "Speaker 1"}
+    assert name_speakers(turns, chapters) == {"S1": "Speaker 1 (unsure)", "S2": "Speaker 2"}
+    # two similar voices heard as one across Ana's and Ben's items; the moderator keeps her name
+    turns = [Turn(0, 20, "S1"), Turn(20, 60, "S2"), Turn(60, 64, "S1"), Turn(64, 100, "S2"), Turn(100, 104, "S1")]
+    chapters = [Chapter("Welcome", 0, 20, speakers=["Carla Ruiz"]), Chapter("Ports", 20, 62, speakers=["Ana Silva"]),
+                Chapter("Airports", 62, 104, speakers=["Ben Okafor"])]
+    assert name_speakers(turns, chapters) == {"S1": "Carla Ruiz", "S2": "Speaker 1 (unsure)"}
+
+
+def test_an_unsure_voice_is_shown_as_chevrons_whatever_the_label_style():
+    from captioner.formats.labels import change_labels, dialogue_labels
+
+    assert change_labels("Speaker 1 (unsure)", "name") == [">>"] == change_labels("Speaker 1 (unsure)", "chevrons")
+    assert change_labels("Speaker 1 (unsure)", "none") == []
+    assert dialogue_labels("Speaker 1 (unsure)", "name") == ["-"]
+    assert change_labels("Speaker 1", "name") == ["SPEAKER 1:", ">>"]
 
 
 def test_without_an_agenda_voices_are_numbered_in_order_of_appearance():
@@ -182,3 +197,16 @@ def test_speakers_file_beside_the_recording(tmp_path):
         load_speaker_edits(path)
     with pytest.raises(InputFileError, match="does not exist"):
         load_speaker_edits(tmp_path / "missing.speakers.yaml")
+
+
+def test_an_agenda_role_labels_its_voice_until_a_name_is_given(tmp_path):
+    # "Moderator" in the agenda is a role, not a person: the voice that says the moderator's items is
+    # labelled with it, and speakers.yaml can put the person's name on it
+    turns = [Turn(0, 30, "S1"), Turn(30, 80, "S2"), Turn(80, 90, "S1")]
+    chapters = [Chapter("Opening", 0, 30, speakers=["Moderator"]), Chapter("Ports", 30, 90, speakers=["Ana Silva"])]
+    mapping = name_speakers(turns, chapters)
+    assert mapping == {"S1": "Moderator", "S2": "Ana Silva"}
+    edits = tmp_path / "talk.speakers.yaml"
+    edits.write_text("rename:\n  Moderator: Samir Khoury\n", encoding="utf-8")
+    named, warnings = apply_edits(apply_names(turns, mapping), load_speaker_edits(edits))
+    assert [t.speaker for t in named] == ["Samir Khoury", "Ana Silva", "Samir Khoury"] and not warnings
