@@ -1,6 +1,6 @@
 """Speaker labels sentence by sentence: how many sentences carry the right name, how many show a
 label change inside them (a sentence the truth gives one person), and the diarization error rate
-of the words' speakers against the truth's sentences (no collar), for each value of
+of the run's <stem>.rttm (who spoke when) against the truth's sentences (no collar), for each value of
 captioner.speakers.diarize.SENTENCE_SPLIT_PAUSE and SENTENCE_MAJORITY, side by side on the same runs.
 
     .venv/bin/python bench/sentence_speakers.py --set tuning [--pauses 0 1 2] [--majorities 0.5 0.7] [--model base]
@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -21,37 +22,59 @@ sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 from corpus import read_cues, render, scripts  # noqa: E402
 from corpus_metrics import align_sentences  # noqa: E402
 
+from captioner.formats.rttm import read_rttm  # noqa: E402
 from captioner.pipeline.run import RunOptions, run_one  # noqa: E402
 from captioner.speakers import diarize  # noqa: E402
+from captioner.workspace import Workspace  # noqa: E402
 
 
 def sentence_labels(truth: dict, cues) -> tuple[int, int, int, int]:
     """(sentences under the right name by majority, sentences with a label change inside, sentences
-    under the right name and no other, sentences)."""
+    under the right name and no other, sentences).
+
+    A person the agenda does not name has no name to get: the right label is then the "Speaker N"
+    the run gives that person most often, provided it is nobody else's most frequent label."""
+    matches = list(align_sentences(truth, cues))
+    said = [[cues[c].speakers[k] if k < len(cues[c].speakers) else None for _, c, k in match["matches"]]
+            for match in matches]
+    named = {item["speaker"].casefold() for item in truth["items"] if item.get("speaker")}
+    counts: dict[str, Counter] = {}
+    for sentence, labels in zip(truth["sentences"], said):
+        counts.setdefault(sentence["speaker"].casefold(), Counter()).update(s.casefold() for s in labels if s)
+    usual = {person: c.most_common(1)[0][0] for person, c in counts.items() if c}
+    label_of = {person: person for person in counts}
+    for person in counts:
+        if person not in named and person in usual and usual[person].startswith("speaker "):
+            taken = [p for p, label in usual.items() if label == usual[person] and p != person]
+            if not taken:
+                label_of[person] = usual[person]
     right = split = whole = 0
-    for sentence, match in zip(truth["sentences"], align_sentences(truth, cues)):
-        said_by = [cues[c].speakers[k] if k < len(cues[c].speakers) else None for _, c, k in match["matches"]]
-        shown = {s.casefold() for s in said_by if s}
-        right += sum(1 for s in said_by if s and s.casefold() == sentence["speaker"].casefold()) * 2 > len(said_by) > 0
+    for sentence, labels in zip(truth["sentences"], said):
+        expected = label_of[sentence["speaker"].casefold()]
+        shown = {s.casefold() for s in labels if s}
+        right += sum(1 for s in labels if s and s.casefold() == expected) * 2 > len(labels) > 0
         split += len(shown) > 1
-        whole += shown == {sentence["speaker"].casefold()}
+        whole += shown == {expected}
     return right, split, whole, len(truth["sentences"])
 
 
-def diarization_error(truth: dict, words) -> tuple[float, float]:
-    """(seconds of error, seconds of reference speech) of the words' speakers against the truth's
-    sentences, without collar (pyannote.metrics); a run of one speaker's words spans its pauses."""
+def diarization_error(truth: dict, words=None, regions=None) -> tuple[float, float]:
+    """(seconds of error, seconds of reference speech) against the truth's sentences, without
+    collar (pyannote.metrics), of the run's <stem>.rttm `regions` ((start, end, speaker)), or of
+    the words' speakers (a run of one speaker's words spanning its pauses)."""
     from pyannote.core import Annotation, Segment, Timeline
     from pyannote.metrics.diarization import DiarizationErrorRate
 
     reference, hypothesis = Annotation(), Annotation()
     for sentence in truth["sentences"]:
-        reference[Segment(sentence["start"], sentence["end"])] = sentence["speaker"]
+        reference[Segment(sentence["start"], sentence["end"])] = sentence["speaker"].replace(" ", "_")
+    for start, end, speaker in regions or []:
+        hypothesis[Segment(start, end)] = speaker
     run = []
-    for word in [*words, None]:
+    for word in [*(words or []), None]:
         if run and (word is None or word.speaker != run[0].speaker):
             if run[0].speaker is not None:
-                hypothesis[Segment(run[0].start, run[-1].end)] = run[0].speaker
+                hypothesis[Segment(run[0].start, run[-1].end)] = run[0].speaker.replace(" ", "_")
             run = []
         if word is not None:
             run.append(word)
@@ -79,10 +102,11 @@ def main() -> None:
             diarize.SENTENCE_SPLIT_PAUSE, diarize.SENTENCE_MAJORITY = pause, share
             options = RunOptions(out_dir=args.work / "out", glossary_paths=[glossary], replay=False)
             options.asr.model = args.model
-            result = run_one(media, options)
+            run_one(media, options)
             cues, _ = read_cues("full", args.work / "out", media.stem)
             right, split, whole, count = sentence_labels(truth, cues)
-            error, total = diarization_error(truth, result.transcript.words)
+            rttm = Workspace.at(args.work / "out" / media.stem).rttm
+            error, total = diarization_error(truth, regions=read_rttm(rttm.read_text()) if rttm.exists() else [])
             totals[pause, share] = [a + b for a, b in zip(totals[pause, share], (right, split, whole, count, error, total))]
             row.append(f"{pause:g}/{share:g}: {right} right, {split} split, {whole} whole, DER {error / total:.3f}")
         print(f"{stem:40s} " + " | ".join(row), flush=True)

@@ -65,6 +65,10 @@ class Workspace:
         return self.folder / f"{self.stem}.chapters.vtt"
 
     @property
+    def rttm(self) -> Path:
+        return self.folder / f"{self.stem}.rttm"
+
+    @property
     def chapters_txt(self) -> Path:
         return self.folder / CHAPTERS_TXT
 

@@ -22,7 +22,7 @@ MODES = ("auto", "bar", "lines", "json", "none")
 CLEAR_LINE = "\r\x1b[K"  # back to the line's start and erase it
 SHOWN_AFTER = 1.0  # a finished stage gets its own line on a terminal when it took this long
 _NAMES = {"asr": "transcribing", "correct": "correcting terms", "listen": "listening again",
-          "speakers": "finding speakers", "agenda": "finding chapters", "captions": "making captions",
+          "speakers": "finding speakers", "regions": "marking who spoke when", "agenda": "finding chapters", "captions": "making captions",
           "publish": "writing files"}
 
 

@@ -19,9 +19,10 @@ SILENCE_DB = -60.0  # frames quieter than this are never speech
 BLOCK_FRAMES = 6000  # frames (60 s) handled at once, so memory stays flat however long the recording
 
 
-def speech_frames(audio: np.ndarray) -> np.ndarray:
-    """Per 10 ms frame of 16 kHz mono audio: True where webrtcvad hears speech (smoothed)."""
-    vad = _webrtcvad().Vad(VAD_MODE)
+def speech_frames(audio: np.ndarray, mode: int = VAD_MODE) -> np.ndarray:
+    """Per 10 ms frame of 16 kHz mono audio: True where webrtcvad (aggressiveness `mode`) hears
+    speech (smoothed)."""
+    vad = _webrtcvad().Vad(mode)
     n = len(audio) // FRAME_SAMPLES
     step = 3  # webrtcvad takes 10, 20 or 30 ms: 30 ms is the most reliable
     flags = np.zeros(n, dtype=bool)

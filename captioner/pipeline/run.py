@@ -29,6 +29,7 @@ from captioner.correct.spelling import CorrectOptions, correct_transcript
 from captioner.errors import CaptionerError
 from captioner.fileio import write_text_atomic
 from captioner.formats.chapters import write_chapters_txt, write_chapters_vtt
+from captioner.formats.rttm import write_rttm
 from captioner.formats.srt import write_srt
 from captioner.formats.text import write_text
 from captioner.formats.vtt import write_vtt
@@ -52,6 +53,7 @@ from captioner.speakers.names import (
     name_speakers,
     speaking_time,
 )
+from captioner.speakers.regions import speaker_regions
 from captioner.threads import fix_blas_threads
 from captioner.workspace import CACHE, REVIEW, Workspace
 
@@ -378,11 +380,14 @@ def run_one(media_path: Path, options: RunOptions, reporter: Reporter | None = N
         chapters, agenda_warnings, key = stages.chapters(transcript, agenda, glossary, key)
         transcript.chapters = chapters
         unsure: list[str] = []
+        regions: list[Turn] = []
         if turns is not None:
             named, speaker_warnings, unsure = name_turns(turns, chapters, media_path)
             agenda_warnings = agenda_warnings + speaker_warnings
             assign_words(transcript.words, named)
             settle_sentences(transcript.words)
+            with stages.timed("regions"):
+                regions = speaker_regions(stages.decoded_audio(info), transcript.words)
             key = stable_hash({"up": key, "named": to_dict(named), "sentences": [diarize.SENTENCE_SPLIT_PAUSE, diarize.SENTENCE_MAJORITY]})
         for warning in agenda_warnings:
             reporter.warn(warning)
@@ -407,6 +412,7 @@ def run_one(media_path: Path, options: RunOptions, reporter: Reporter | None = N
         report_path = Workspace.at(folder, stem).report
         with stages.timed("publish"):
             files = write_outputs(folder, stem, transcript, tracks, report, profile.speaker_labels)
+            files += write_speaker_regions(Workspace.at(folder, stem), regions, report)
             store_translation_units(folder, stem, translations)
             write_text_atomic(report_path, json.dumps(report, ensure_ascii=False, indent=1))
             if options.replay:
@@ -549,6 +555,17 @@ def write_outputs(folder: Path, stem: str, transcript: Transcript, tracks: dict[
         report.setdefault("agenda_warnings", []).extend(warnings)
         put(workspace.chapters_txt, text)
     return written
+
+
+def write_speaker_regions(workspace: Workspace, regions: list[Turn], report: dict) -> list[Path]:
+    """<stem>.rttm, who spoke when; removed when this run has no speakers, so none is left stale."""
+    if not regions:
+        workspace.rttm.unlink(missing_ok=True)
+        return []
+    write_text_atomic(workspace.rttm, write_rttm(regions, workspace.stem))
+    report["speaker_regions"] = {"file": workspace.rttm.name, "regions": len(regions),
+                                 "seconds": round(sum(r.duration for r in regions), 1)}
+    return [workspace.rttm]
 
 
 def write_language_files(folder: Path, stem: str, transcript: Transcript, lang: str, cues, label_style: str) -> list[Path]:

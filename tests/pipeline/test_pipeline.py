@@ -208,3 +208,46 @@ def test_spanish_subtitles_of_the_sample_follow_rules_spans_and_glossary(sample_
     assert found, "the sample mentions approved terms"
     for occurrence in found:
         assert occurrence.target.casefold() in text, occurrence.target
+
+
+@pytest.mark.speech_model
+def test_who_spoke_when_is_published_as_rttm_and_scores_within_ten_percent(sample_out, sample_truth):
+    from captioner.formats.rttm import read_rttm
+    from captioner.speakers.diarize import Turn
+    from tests.speakers.test_speakers import diarization_error, reference
+
+    rttm = sample_out.folder / f"{sample_out.stem}.rttm"
+    regions = read_rttm(rttm.read_text(encoding="utf-8"))
+    assert regions and all(end > start for start, end, _ in regions)
+    assert all(b[0] >= a[1] - 1e-6 for a, b in zip(regions, regions[1:]))  # in order, never overlapping
+    said = {w.speaker.replace(" ", "_") for w in sample_out.transcript.words if w.speaker}
+    assert {speaker for *_, speaker in regions} == said
+    truth = [Turn(t.start, t.end, t.speaker.replace(" ", "_")) for t in reference(sample_truth)]
+    strict = diarization_error(truth, [Turn(*r) for r in regions], collar=0.0, until=sample_truth["duration"])
+    print(f"sample DER of {rttm.name}, no collar: {strict['diarization error rate']:.3f}")
+    assert strict["diarization error rate"] <= 0.10
+    assert sample_out.report["speaker_regions"]["regions"] == len(regions)
+
+
+def test_rttm_names_without_spaces_and_reads_back():
+    from captioner.formats.rttm import read_rttm, write_rttm
+    from captioner.speakers.diarize import Turn
+
+    text = write_rttm([Turn(0.5, 2.25, "Maria Fernández"), Turn(2.5, 2.5, "Empty"), Turn(3.0, 4.0, None),
+                       Turn(4.0, 6.125, "Speaker 1 (unsure)")], "view to a border")
+    assert text.splitlines()[0] == "SPEAKER view_to_a_border 1 0.500 1.750 <NA> <NA> Maria_Fernández <NA> <NA>"
+    assert read_rttm(text) == [(0.5, 2.25, "Maria_Fernández"), (4.0, 6.125, "Speaker_1_(unsure)")]
+    assert write_rttm([], "x") == ""
+
+
+def test_a_run_without_speakers_leaves_no_stale_rttm(tmp_path):
+    from captioner.pipeline.run import write_speaker_regions
+    from captioner.speakers.diarize import Turn
+    from captioner.workspace import Workspace
+
+    workspace = Workspace.at(tmp_path / "talk")
+    workspace.folder.mkdir()
+    report: dict = {}
+    assert write_speaker_regions(workspace, [Turn(0.0, 1.0, "Ana Silva")], report) == [workspace.rttm]
+    assert "Ana_Silva" in workspace.rttm.read_text() and report["speaker_regions"]["regions"] == 1
+    assert write_speaker_regions(workspace, [], {}) == [] and not workspace.rttm.exists()
