@@ -28,7 +28,7 @@ from captioner.speakers import diarize  # noqa: E402
 from captioner.workspace import Workspace  # noqa: E402
 
 
-def sentence_labels(truth: dict, cues) -> tuple[int, int, int, int]:
+def sentence_labels(truth: dict, cues, outcomes: list | None = None) -> tuple[int, int, int, int]:
     """(sentences under the right name by majority, sentences with a label change inside, sentences
     under the right name and no other, sentences).
 
@@ -55,7 +55,27 @@ def sentence_labels(truth: dict, cues) -> tuple[int, int, int, int]:
         right += sum(1 for s in labels if s and s.casefold() == expected) * 2 > len(labels) > 0
         split += len(shown) > 1
         whole += shown == {expected}
+        if outcomes is not None:
+            outcomes.append(shown == {expected})
     return right, split, whole, len(truth["sentences"])
+
+
+MARGIN_BUCKETS = (-1.0, 0.0, 0.02, 0.05, 0.1, 0.2, 1.0)
+
+
+def sentence_margins(truth: dict, rttm_text: str) -> list[float | None]:
+    """Per truth sentence: the voice margin of the .rttm regions over it (time-weighted), None if none."""
+    regions = []
+    for line in rttm_text.splitlines():
+        fields = line.split()
+        if len(fields) >= 9 and fields[0] == "SPEAKER" and fields[8] != "<NA>":
+            regions.append((float(fields[3]), float(fields[3]) + float(fields[4]), float(fields[8])))
+    out = []
+    for sentence in truth["sentences"]:
+        weights = [(min(e, sentence["end"]) - max(s, sentence["start"]), m) for s, e, m in regions]
+        weights = [(w, m) for w, m in weights if w > 0]
+        out.append(sum(w * m for w, m in weights) / sum(w for w, _ in weights) if weights else None)
+    return out
 
 
 def diarization_error(truth: dict, words=None, regions=None) -> tuple[float, float]:
@@ -93,6 +113,7 @@ def main() -> None:
     args = parser.parse_args()
     variants = [(pause, share) for pause in args.pauses for share in args.majorities]
     totals = {variant: [0, 0, 0, 0, 0.0, 0.0] for variant in variants}
+    by_margin: dict = {}
     for script in scripts(args.set):
         stem = script.name[: -len(".script.yaml")]
         media, truth = render(script, args.work / "media")
@@ -104,8 +125,15 @@ def main() -> None:
             options.asr.model = args.model
             run_one(media, options)
             cues, _ = read_cues("full", args.work / "out", media.stem)
-            right, split, whole, count = sentence_labels(truth, cues)
+            outcomes: list[bool] = []
+            right, split, whole, count = sentence_labels(truth, cues, outcomes)
             rttm = Workspace.at(args.work / "out" / media.stem).rttm
+            if rttm.exists() and (pause, share) == variants[0]:
+                for outcome, margin in zip(outcomes, sentence_margins(truth, rttm.read_text())):
+                    bucket = None if margin is None else next(
+                        b for b in zip(MARGIN_BUCKETS, MARGIN_BUCKETS[1:]) if margin < b[1])
+                    by_margin.setdefault(bucket, [0, 0])[0] += 1
+                    by_margin[bucket][1] += outcome
             error, total = diarization_error(truth, regions=read_rttm(rttm.read_text()) if rttm.exists() else [])
             totals[pause, share] = [a + b for a, b in zip(totals[pause, share], (right, split, whole, count, error, total))]
             row.append(f"{pause:g}/{share:g}: {right} right, {split} split, {whole} whole, DER {error / total:.3f}")
@@ -115,6 +143,11 @@ def main() -> None:
         print(f"  pause {pause:g} s, majority {share:g}: {right}/{count} sentences under the right name ({right / count:.3f}), "
               f"{split} with a label change inside, {whole} wholly under the right name ({whole / count:.3f}), "
               f"DER {error / total:.3f} (no collar)")
+    print("sentences wholly under the right name, by the voice margin of their speech (first variant):")
+    for bucket in sorted(by_margin, key=lambda b: (b is not None, b)):
+        count, good = by_margin[bucket]
+        print(f"  margin {'not measured' if bucket is None else f'{bucket[0]:g} to {bucket[1]:g}'}: "
+              f"{good}/{count} ({good / count:.1%})")
 
 
 if __name__ == "__main__":

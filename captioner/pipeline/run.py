@@ -266,7 +266,7 @@ class Stages:
         try:
             return self.cached(
                 "speakers", {"up": up, "media": info.sha256, "min": low, "max": high,
-                             "options": dataclasses.asdict(SpeakerOptions())},
+                             "options": dataclasses.asdict(SpeakerOptions()), "turns": "with margins"},
                 compute, to_dict, lambda d: [from_dict(Turn, t) for t in d])
         finally:
             if evidence is not None:
@@ -387,7 +387,7 @@ def run_one(media_path: Path, options: RunOptions, reporter: Reporter | None = N
             assign_words(transcript.words, named)
             settle_sentences(transcript.words)
             with stages.timed("regions"):
-                regions = speaker_regions(stages.decoded_audio(info), transcript.words)
+                regions = speaker_regions(stages.decoded_audio(info), transcript.words, named)
             key = stable_hash({"up": key, "named": to_dict(named), "sentences": [diarize.SENTENCE_SPLIT_PAUSE, diarize.SENTENCE_MAJORITY]})
         for warning in agenda_warnings:
             reporter.warn(warning)
@@ -563,8 +563,11 @@ def write_speaker_regions(workspace: Workspace, regions: list[Turn], report: dic
         workspace.rttm.unlink(missing_ok=True)
         return []
     write_text_atomic(workspace.rttm, write_rttm(regions, workspace.stem))
+    margins = sorted(r.margin for r in regions if r.margin is not None)
     report["speaker_regions"] = {"file": workspace.rttm.name, "regions": len(regions),
-                                 "seconds": round(sum(r.duration for r in regions), 1)}
+                                 "seconds": round(sum(r.duration for r in regions), 1),
+                                 "voice_margin": {"lowest": margins[0], "median": margins[len(margins) // 2]}
+                                 if margins else None}
     return [workspace.rttm]
 
 

@@ -54,6 +54,9 @@ class Turn:
     start: float
     end: float
     speaker: str | None  # "S1", "S2", ... before naming; a name after (None: not labelled)
+    margin: float | None = None  # how much more the turn's voice resembles its speaker than any other
+    # (cosine similarity to the speaker's centroid minus the next one's, averaged over its speech);
+    # None where it is not measured (one voice, stereo channels)
 
     @property
     def duration(self) -> float:
@@ -189,9 +192,9 @@ class VoiceEvidence:
             return _runs_to_turns([(s, e, 0) for s, e in regions], opts)
         embeddings = self.embed(windows)
         labels = cluster(embeddings, windows, regions, opts, max_speakers, min_speakers)
-        frame_labels = _frame_labels(embeddings, labels, windows, speech)
+        frame_labels, scores = _frame_labels(embeddings, labels, windows, speech)
         runs = _smooth(_labelled_runs(frame_labels, regions), opts.min_turn)
-        return _runs_to_turns(runs, opts)
+        return _with_margins(_runs_to_turns(runs, opts), runs, scores)
 
     def embed(self, windows: Sequence[tuple[int, int]], stop: threading.Event | None = None) -> np.ndarray:
         """Embeddings of the windows, (len(windows), 256); those not yet known are computed and kept."""
@@ -538,19 +541,45 @@ def _centroids(embeddings: np.ndarray, labels: np.ndarray, keep: Sequence[int]) 
 
 def _frame_labels(
     embeddings: np.ndarray, labels: np.ndarray, windows: Sequence[tuple[int, int]], speech: np.ndarray
-) -> np.ndarray:
-    """Per frame: the speaker whose centroid the windows covering it resemble most (-1: none)."""
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per frame: the speaker whose centroid the windows covering it resemble most (-1: none), and
+    the mean similarity of those windows to each speaker's centroid (frames, speakers)."""
     k = labels.max() + 1
     centroids = _centroids(embeddings, labels, range(k))
     similarity = embeddings @ centroids.T
     n = len(speech)
-    score = np.zeros((n, k))
-    covered = np.zeros(n, dtype=bool)
+    score = np.zeros((n, k), dtype=np.float32)
+    count = np.zeros(n, dtype=np.int32)
     for (s, e), sims in zip(windows, similarity):
         score[s:e] += sims
-        covered[s:e] = True
+        count[s:e] += 1
+    covered = count > 0
     out = np.where(covered, np.argmax(score, axis=1), -1)
     out[~speech] = -1
+    return out, score / np.maximum(count, 1)[:, None]
+
+
+def _with_margins(turns: list[Turn], runs, scores: np.ndarray) -> list[Turn]:
+    """Each turn's margin: over its covered frames, its speaker's mean similarity minus the best
+    other speaker's (negative where smoothing gave a short stretch to a neighbour's voice)."""
+    if scores.shape[1] < 2:
+        return turns
+    labels = np.full(len(scores), -1)
+    for s, e, label in runs:
+        labels[s:e] = label
+    out = []
+    for turn in turns:
+        s, e = int(round(turn.start / FRAME)), int(round(turn.end / FRAME))
+        frames = np.arange(s, min(e, len(scores)))
+        frames = frames[(labels[frames] >= 0) & (scores[frames].sum(axis=1) != 0)]
+        if len(frames) == 0:
+            out.append(turn)
+            continue
+        own = scores[frames, labels[frames]]
+        others = scores[frames].copy()
+        others[np.arange(len(frames)), labels[frames]] = -np.inf
+        margin = float(np.mean(own - others.max(axis=1)))
+        out.append(Turn(turn.start, turn.end, turn.speaker, round(margin, 3)))
     return out
 
 
@@ -628,7 +657,7 @@ def _relabel_by_first_appearance(turns: list[Turn]) -> list[Turn]:
     names: dict[str, str] = {}
     for t in turns:
         names.setdefault(t.speaker, f"S{len(names) + 1}")
-    return [Turn(t.start, t.end, names[t.speaker]) for t in turns]
+    return [Turn(t.start, t.end, names[t.speaker], t.margin) for t in turns]
 
 
 # --- input checks ------------------------------------------------------------

@@ -26,6 +26,7 @@ detected speakers can change when the recording changes.
 """
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Sequence
@@ -98,7 +99,7 @@ def _two_people(share: np.ndarray, labels: list[str], names: list[str], mapping:
 
 def apply_names(turns: Sequence[Turn], mapping: dict[str, str]) -> list[Turn]:
     """The turns with their speaker labels replaced by names (labels not in `mapping` kept)."""
-    return [Turn(t.start, t.end, mapping.get(t.speaker, t.speaker)) for t in turns]
+    return [dataclasses.replace(t, speaker=mapping.get(t.speaker, t.speaker)) for t in turns]
 
 
 def speaking_time(items: Iterable[Word | Turn]) -> dict[str, float]:

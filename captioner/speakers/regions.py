@@ -21,8 +21,23 @@ REGION_VAD_MODE = 3
 REACH = 1.0  # seconds: speech further than this from every word is left unlabelled
 
 
-def speaker_regions(audio: np.ndarray, words: Sequence[Word]) -> list[Turn]:
-    """Speech regions of 16 kHz mono `audio`, one speaker each, in time order."""
+def speaker_regions(audio: np.ndarray, words: Sequence[Word], turns: Sequence[Turn] = ()) -> list[Turn]:
+    """Speech regions of 16 kHz mono `audio`, one speaker each, in time order; each with the voice
+    margin of the named `turns` of its speaker that it overlaps (diarize.Turn.margin)."""
+    return [_with_margin(region, turns) for region in _regions(audio, words)]
+
+
+def _with_margin(region: Turn, turns: Sequence[Turn]) -> Turn:
+    weights = [(min(region.end, t.end) - max(region.start, t.start), t.margin) for t in turns
+               if t.speaker == region.speaker and t.margin is not None and t.end > region.start and t.start < region.end]
+    weights = [(w, m) for w, m in weights if w > 0]
+    if not weights:
+        return region
+    margin = sum(w * m for w, m in weights) / sum(w for w, _ in weights)
+    return Turn(region.start, region.end, region.speaker, round(margin, 3))
+
+
+def _regions(audio: np.ndarray, words: Sequence[Word]) -> list[Turn]:
     spoken = [w for w in words if w.speaker]
     if not spoken:
         return []

@@ -227,6 +227,10 @@ def test_who_spoke_when_is_published_as_rttm_and_scores_within_ten_percent(sampl
     print(f"sample DER of {rttm.name}, no collar: {strict['diarization error rate']:.3f}")
     assert strict["diarization error rate"] <= 0.10
     assert sample_out.report["speaker_regions"]["regions"] == len(regions)
+    # the confidence field: each region's voice margin (how much more it sounds like its speaker)
+    margins = [line.split()[8] for line in rttm.read_text(encoding="utf-8").splitlines()]
+    assert sum(m != "<NA>" for m in margins) >= 0.9 * len(margins)
+    assert sample_out.report["speaker_regions"]["voice_margin"]["median"] > 0
 
 
 def test_rttm_names_without_spaces_and_reads_back():

@@ -267,3 +267,11 @@ def test_a_sentence_keeps_one_speaker_unless_a_long_pause_splits_it():
     # 0 keeps every word's own turn
     words = _said("Welcome everyone to the session.", "A A B B A")
     assert settle_sentences(words, split_pause=0) == 0 and [w.speaker for w in words] == list("AABBA")
+
+
+def test_each_turn_says_how_sure_its_voice_is(sample_turns):
+    # the margin: similarity to the turn's own speaker minus the next speaker's, over its speech
+    measured = [t.margin for t in sample_turns if t.margin is not None]
+    assert len(measured) >= 0.9 * len(sample_turns)
+    assert all(-1.0 <= m <= 1.0 for m in measured)
+    assert sorted(measured)[len(measured) // 2] > 0  # most turns sound more like their own speaker
