@@ -166,12 +166,19 @@ def export_command(fmt: str, langs: str | None, unapproved: bool, output: str | 
 @click.option("--languages", "--lang", "langs",
               help="Only these languages, comma separated, as `run --languages` takes them (a .tsv file: its language).")
 @click.option("--force", is_flag=True, help="Overwrite approved translations that differ.")
+@click.option("--approve-all", is_flag=True,
+              help="Approve every translation in FILE, changed or not (default: only those FILE marks "
+                   "approved and those whose text the reviewer changed).")
 @click.option("--dry-run", is_flag=True, help="Report what would change; write nothing.")
 @glossary_option
 def import_command(file: str, into: str | None, reviewer: str | None, langs: str | None, force: bool,
-                   dry_run: bool, glossary_files: tuple[str, ...]) -> None:
-    """Merge reviewed translations from FILE (.tbx, .csv, .tsv, .yaml) and mark them approved.
+                   approve_all: bool, dry_run: bool, glossary_files: tuple[str, ...]) -> None:
+    """Merge reviewed translations from FILE (.tbx, .csv, .tsv, .yaml) into the glossary.
 
+    A translation is approved where FILE marks it approved (TBX preferredTerm, a TSV
+    comment's "status: approved", YAML's status) or where the reviewer changed its
+    text, deprecated where FILE marks it so, and left as it is otherwise: a proposed
+    translation nobody touched is not reviewed (--approve-all approves it anyway).
     A translation that differs from one already approved is a conflict: nothing is
     written until it is resolved (edit FILE, or --force). Terms FILE has that the
     glossary does not are reported and skipped. The YAML is rewritten atomically,
@@ -183,7 +190,7 @@ def import_command(file: str, into: str | None, reviewer: str | None, langs: str
     wanted = set(_languages(langs, imported)) if langs else None
     base_files = [Path(into)] if into else _glossary_files(glossary_files)
     plan = plan_import(imported, load_glossaries(base_files), source=file, reviewer=reviewer,
-                       languages=wanted, force=force, into=into)
+                       languages=wanted, force=force, into=into, approve_all=approve_all)
     for term in plan.unknown:
         click.echo(f"skipped: '{term}' is not in the glossary", err=True)
     if plan.conflicts:
@@ -192,9 +199,11 @@ def import_command(file: str, into: str | None, reviewer: str | None, langs: str
         raise InputFileError(f"{len(plan.conflicts)} conflict{'s' if len(plan.conflicts) != 1 else ''} with approved "
                              "translations; nothing written. Correct the file, or rerun with --force to overwrite")
     apply_import(plan, dry_run=dry_run)
-    verb = "would approve" if dry_run else "approved"
-    click.echo(f"{verb} {plan.count} translation{'s' if plan.count != 1 else ''}, {plan.unchanged} unchanged, "
-               f"{len(plan.unknown)} unknown term{'s' if len(plan.unknown) != 1 else ''}"
+    counts = plan.by_status()
+    verb = "would set" if dry_run else "set"
+    click.echo(f"{verb} {plan.count} translation{'s' if plan.count != 1 else ''} ("
+               + ", ".join(f"{n} {status}" for status, n in counts.items())
+               + f"), {plan.unchanged} unchanged, {len(plan.unknown)} unknown term{'s' if len(plan.unknown) != 1 else ''}"
                + (f"; updated {', '.join(plan.changes)}" if plan.changes and not dry_run else ""))
 
 

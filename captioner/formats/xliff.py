@@ -100,10 +100,16 @@ def _text(element) -> str:
 
 def read_xliff(data: bytes, name: str = "XLIFF file") -> XliffDocument:
     """Parse an XLIFF 2.x file written by write_xliff and edited in any CAT tool."""
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False,
+                             huge_tree=False)
     try:
-        root = etree.fromstring(data, parser=etree.XMLParser(resolve_entities=False, no_network=True))
+        root = etree.fromstring(data, parser=parser)
     except etree.XMLSyntaxError as exc:
         raise InputFileError(f"{name} line {exc.lineno}: not well-formed XML ({exc.msg})") from None
+    docinfo = root.getroottree().docinfo
+    if docinfo.internalDTD is not None or docinfo.doctype:
+        # an entity it declares would come through as text ("&xxe;" in the subtitles), or worse
+        raise InputFileError(f"{name}: DOCTYPE declarations are not allowed in an XLIFF file; remove it")
     if root.tag != _X + "xliff" or not str(root.get("version", "")).startswith("2."):
         raise InputFileError(f"{name}: not an XLIFF 2 file (root {root.tag!r}, version {root.get('version')!r})")
     source_language, target_language = root.get("srcLang"), root.get("trgLang")

@@ -21,6 +21,13 @@ class ImportPlan:
     unknown: list[str] = field(default_factory=list)  # terms the glossary does not have
     unchanged: int = 0
 
+    def by_status(self) -> dict[str, int]:
+        counts = {status: 0 for status in ("approved", "proposed", "deprecated")}
+        for updates in self.changes.values():
+            for _, _, translation in updates:
+                counts[translation.status] += 1
+        return counts
+
     @property
     def count(self) -> int:
         return sum(len(v) for v in self.changes.values())
@@ -28,9 +35,15 @@ class ImportPlan:
 
 def plan_import(imported: Glossary, base: Glossary, source: str, reviewer: str | None = None,
                 languages: set[str] | None = None, force: bool = False, into: str | None = None,
-                today: str | None = None) -> ImportPlan:
+                today: str | None = None, approve_all: bool = False) -> ImportPlan:
     """What importing `imported` (a reviewer's file, named `source`) into `base` would change.
-    InputFileError when a translation names no reviewer or comes from a file that cannot be
+
+    A translation is approved where the file marks it approved (TBX preferredTerm, a TSV comment's
+    "status: approved", YAML's status) or where the reviewer changed its text; deprecated where the
+    file marks it so; left as it is otherwise (a proposed translation nobody touched is not
+    reviewed). `approve_all` approves every translation in the file (deprecated ones stay
+    deprecated).
+    InputFileError when an approval names no reviewer or comes from a file that cannot be
     rewritten in place."""
     today = today or _dt.date.today().isoformat()
     plan = ImportPlan()
@@ -45,18 +58,24 @@ def plan_import(imported: Glossary, base: Glossary, source: str, reviewer: str |
         for lang, tr in concept.translations.items():
             if languages is not None and lang not in languages:
                 continue
+            old = target.translations.get(lang)
+            changed = old is None or " ".join(old.term.split()) != " ".join(tr.term.split())
+            if tr.status == "deprecated":
+                status = "deprecated"
+            elif approve_all or changed or tr.status == "approved":
+                status = "approved"
+            else:
+                status = None  # proposed in the file and not touched: the reviewer said nothing of it
+            if status is None or (not changed and old.status == status):
+                plan.unchanged += 1
+                continue
             who = reviewer or tr.reviewer
             if not who:
                 missing_reviewer.append(f"{target.term} ({lang})")
                 continue
-            status = "deprecated" if tr.status == "deprecated" else "approved"
             new = Translation(term=tr.term, status=status, reviewer=who,
                               reviewed=today if reviewer or not tr.reviewed else tr.reviewed,
                               source=tr.source, note=tr.note)
-            old = target.translations.get(lang)
-            if old is not None and old.term == new.term and old.status == new.status:
-                plan.unchanged += 1
-                continue
             if old is not None and old.status == "approved" and old.term != new.term and not force:
                 plan.conflicts.append(f"{target.term} ({lang}): approved '{old.term}', {source} says '{new.term}'")
                 continue

@@ -99,12 +99,13 @@ def test_export_csv_and_tsv_to_standard_output(project):
 
 def test_import_tsv_approves_reviewed_translations_and_keeps_comments(project):
     reviewed = project / "reviewed.es.tsv"
-    reviewed.write_text("Accra Initiative\tIniciativa de Accra\tstatus: proposed\n"
+    # Accra: marked approved, text as it was; PNR: text changed by the reviewer, no status given
+    reviewed.write_text("Accra Initiative\tIniciativa de Accra\tstatus: approved\n"
                         "PNR\tregistro de nombres de los pasajeros\tnote: S/RES/2396 Spanish text\n"
                         "Operation Sanké\tOperación Sanké\t\n", encoding="utf-8")
     result = run("import", str(reviewed), "--reviewer", "Ana Ruiz")
     assert result.exit_code == 0, result.output
-    assert "approved 2 translations" in result.output
+    assert "set 2 translations (2 approved, 0 proposed, 0 deprecated), 0 unchanged" in result.output
     assert "'Operation Sanké' is not in the glossary" in result.output
     text = (project / "glossary" / "sample.yaml").read_text(encoding="utf-8")
     assert "# a name, never translated" in text and "# --- data ---" in text
@@ -138,11 +139,11 @@ def test_import_reports_conflicts_and_writes_nothing_unless_forced(project):
 def test_import_needs_to_know_the_reviewer_and_dry_run_writes_nothing(project):
     before = (project / "glossary" / "sample.yaml").read_bytes()
     reviewed = project / "reviewed.es.tsv"
-    reviewed.write_text("Accra Initiative\tIniciativa de Accra\t\n", encoding="utf-8")
+    reviewed.write_text("Accra Initiative\tla Iniciativa de Accra\t\n", encoding="utf-8")
     result = run("import", str(reviewed))
     assert result.exit_code == 1 and "--reviewer" in result.output
     dry = run("import", str(reviewed), "--reviewer", "Ana Ruiz", "--dry-run")
-    assert dry.exit_code == 0 and "would approve 1 translation" in dry.output
+    assert dry.exit_code == 0 and "would set 1 translation (1 approved" in dry.output
     assert (project / "glossary" / "sample.yaml").read_bytes() == before
 
 
@@ -158,11 +159,14 @@ def test_translators_loop_through_tbx(project):
     g = load_glossary(project / "glossary" / "sample.yaml")
     assert g.get("accra-initiative").translations["fr"].term == "Initiative d’Accra"
     assert g.get("accra-initiative").translations["fr"].status == "approved"
-    assert g.get("ftf").translations["fr"].status == "approved"
+    # the translator neither changed nor marked the proposed FTF rendering: it is not approved
+    assert g.get("ftf").translations["fr"].status == "proposed"
     assert g.get("ftf").translations["es"].reviewer == "Ana Ruiz"  # other languages untouched
     review = run("review", "--lang", "fr", "--json")
     pending = {item["id"] for item in json.loads(review.output)["pending"]}
-    assert pending == {"interpol", "pnr"}  # the concepts without a French translation
+    assert pending == {"interpol", "pnr", "ftf"}
+    assert run("import", "fr.tbx", "--reviewer", "Claire Martin", "--lang", "fr", "--approve-all").exit_code == 0
+    assert load_glossary(project / "glossary" / "sample.yaml").get("ftf").translations["fr"].status == "approved"
 
 
 # --- review ----------------------------------------------------------------------------------
@@ -218,8 +222,23 @@ def test_round_trip_of_the_full_glossary_through_tsv_import(tmp_path, monkeypatc
     (tmp_path / "es.tsv").write_text(write_tsv(glossary, "es"), encoding="utf-8")
     result = run("import", "es.tsv", "--lang", "es", "--reviewer", "Ana Ruiz", "--dry-run")
     assert result.exit_code == 0, result.output
-    approved = sum(1 for c in glossary if c.approved("es"))
-    assert f"would approve {len(glossary) - approved} translations, {approved} unchanged" in result.output
+    translated = sum(1 for c in glossary if "es" in c.translations)
+    assert f"would set 0 translations (0 approved, 0 proposed, 0 deprecated), {translated} unchanged" in result.output
+    # one row changed by the reviewer: one approval, not every translation in the file
+    lines = (tmp_path / "es.tsv").read_text(encoding="utf-8").splitlines()
+    row = next(k for k, line in enumerate(lines) if "status: proposed" in line)
+    source, target, comment = lines[row].split("\t")
+    lines[row] = "\t".join((source, target + " (revisado)", comment))
+    (tmp_path / "es.tsv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    one = run("import", "es.tsv", "--lang", "es", "--reviewer", "Ana Ruiz")
+    assert one.exit_code == 0, one.output
+    assert f"set 1 translation (1 approved, 0 proposed, 0 deprecated), {translated - 1} unchanged" in one.output
+    after = load_glossary(tmp_path / "glossary" / CT.name)
+    assert sum(1 for c in after if c.approved("es")) == sum(1 for c in glossary if c.approved("es")) + 1
+    everything = run("import", "es.tsv", "--lang", "es", "--reviewer", "Ana Ruiz", "--approve-all", "--dry-run")
+    pending = sum(1 for c in after if "es" in c.translations and not c.approved("es")
+                  and c.translations["es"].status != "deprecated")
+    assert f"would set {pending} translations ({pending} approved" in everything.output
 
 
 def test_a_listing_into_a_closed_pipe_ends_quietly():

