@@ -55,7 +55,7 @@ from captioner.speakers.names import (
 )
 from captioner.speakers.regions import speaker_regions
 from captioner.threads import fix_blas_threads
-from captioner.workspace import CACHE, REVIEW, Workspace
+from captioner.workspace import CACHE, REVIEW, Workspace, read_transcript
 
 # Measured with bench/bias_modes.py on the sample and 16 espeak-ng webinars (4 scripts x 4 seeds),
 # with tiny.en: hotwords of up to 100 tokens, without conditioning on the previous text, gave the
@@ -413,6 +413,10 @@ def run_one(media_path: Path, options: RunOptions, reporter: Reporter | None = N
         with stages.timed("publish"):
             files = write_outputs(folder, stem, transcript, tracks, report, profile.speaker_labels)
             files += write_speaker_regions(Workspace.at(folder, stem), regions, report)
+            report["removed_languages"] = remove_other_languages(Workspace.at(folder, stem), set(tracks))
+            for language in report["removed_languages"]:
+                reporter.info(f"{language}: removed the subtitles an earlier run made (not translated this time, "
+                              f"they no longer match); a reviewer's texts in review/ are kept")
             store_translation_units(folder, stem, translations)
             write_text_atomic(report_path, json.dumps(report, ensure_ascii=False, indent=1))
             if options.replay:
@@ -557,6 +561,21 @@ def write_outputs(folder: Path, stem: str, transcript: Transcript, tracks: dict[
     return written
 
 
+def remove_other_languages(workspace: Workspace, published: set[str]) -> dict[str, list[str]]:
+    """Remove the caption files (and the review units) of languages an earlier run published and
+    this one did not: they would be out of step with this run's words. A reviewer's texts
+    (review/<lang>.json) and exported XLIFF files are the reviewer's work and stay."""
+    removed: dict[str, list[str]] = {}
+    for language in workspace.track_languages():
+        if language in published:
+            continue
+        for path in [*workspace.language_files(language), workspace.units(language)]:
+            if path.exists():
+                path.unlink()
+                removed.setdefault(language, []).append(str(path.relative_to(workspace.folder)))
+    return removed
+
+
 def write_speaker_regions(workspace: Workspace, regions: list[Turn], report: dict) -> list[Path]:
     """<stem>.rttm, who spoke when; removed when this run has no speakers, so none is left stale."""
     if not regions:
@@ -609,5 +628,26 @@ def transcribe_only(media_path: Path, options: RunOptions, reporter: Reporter | 
         transcript, key = stages.correct(transcript, glossary, key)
         transcript, _ = stages.listen(info, transcript, glossary, asr_options, key)
         path = Workspace.at(folder, stem).transcript
+        keep_what_was_not_recomputed(path, transcript)
         write_text_atomic(path, transcript_to_json(transcript))
     return path, transcript
+
+
+def keep_what_was_not_recomputed(path: Path, transcript: Transcript) -> None:
+    """`transcribe` finds words only: the speakers and chapters an earlier `run` of the same
+    recording found stay (each new word takes the speaker of the earlier words it overlaps), so
+    the transcript it writes over never loses them. A transcript of other media is not used."""
+    if not path.exists():
+        return
+    try:
+        previous = read_transcript(path)
+    except CaptionerError:
+        return  # unreadable: nothing to keep, and the new one replaces it
+    if previous.media is None or transcript.media is None or previous.media.sha256 != transcript.media.sha256:
+        return
+    if not transcript.chapters:
+        transcript.chapters = previous.chapters
+    spoken = [w for w in previous.words if w.speaker]
+    if spoken and not any(w.speaker for w in transcript.words):
+        turns = [Turn(w.start, w.end, w.speaker) for w in spoken]
+        assign_words(transcript.words, turns)

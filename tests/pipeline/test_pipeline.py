@@ -255,3 +255,51 @@ def test_a_run_without_speakers_leaves_no_stale_rttm(tmp_path):
     assert write_speaker_regions(workspace, [Turn(0.0, 1.0, "Ana Silva")], report) == [workspace.rttm]
     assert "Ana_Silva" in workspace.rttm.read_text() and report["speaker_regions"]["regions"] == 1
     assert write_speaker_regions(workspace, [], {}) == [] and not workspace.rttm.exists()
+
+
+@pytest.mark.speech_model
+@pytest.mark.mt
+def test_a_rerun_without_a_language_removes_its_stale_subtitles_but_keeps_the_reviewers_work(sample_out, tmp_path):
+    # rerunning without --languages left the old es.srt/es.vtt beside the new English, unlisted in report.json
+    import shutil
+
+    out = tmp_path / "out"
+    folder = out / sample_out.stem
+    shutil.copytree(sample_out.folder, folder)
+    reviewed = folder / "review" / "es.json"
+    reviewed.write_text('{"version": 1, "language": "es", "texts": []}', encoding="utf-8")
+    result = run_one(SAMPLE, RunOptions(out_dir=out))
+    assert not list(folder.glob(f"{sample_out.stem}.es.*")) and not (folder / "review" / "es.units.json").exists()
+    assert sorted(result.report["removed_languages"]["es"]) == sorted(
+        [f"{sample_out.stem}.es.srt", f"{sample_out.stem}.es.vtt", f"{sample_out.stem}.es.txt", "review/es.units.json"])
+    assert reviewed.exists()  # a reviewer's texts are never removed
+    assert json.loads((folder / "report.json").read_text(encoding="utf-8"))["removed_languages"] == \
+        result.report["removed_languages"]
+    assert "es.vtt" not in (folder / "index.html").read_text(encoding="utf-8")
+    assert result.report["stages"]["asr"]["reused"]  # only what follows recognition ran again
+
+
+@pytest.mark.speech_model
+def test_transcribe_after_a_run_keeps_the_speakers_and_chapters_it_did_not_recompute(sample_out, tmp_path):
+    # `transcribe` after a `run` wrote transcript.json without speakers or chapters, and `captions`
+    # from it then wrote unlabelled cues where there had been labelled ones
+    import shutil
+
+    from captioner.workspace import read_transcript
+
+    out = tmp_path / "out"
+    folder = out / sample_out.stem
+    shutil.copytree(sample_out.folder, folder)
+    result = CliRunner().invoke(main, ["transcribe", str(SAMPLE), "--out", str(out), "--quiet"])
+    assert result.exit_code == 0, result.output
+    again = read_transcript(folder / "transcript.json")
+    assert [(c.title, c.start) for c in again.chapters] == [(c.title, c.start) for c in sample_out.transcript.chapters]
+    named = [w for w in again.words if w.speaker]
+    assert len(named) >= 0.95 * len(again.words)
+    assert {w.speaker for w in named} == {w.speaker for w in sample_out.transcript.words if w.speaker}
+    captions = CliRunner().invoke(main, ["captions", str(folder / "transcript.json")])
+    assert captions.exit_code == 0, captions.output
+    srt = (folder / f"{sample_out.stem}.en.srt").read_text(encoding="utf-8")
+    names = {w.speaker.upper() + ":" for w in named}
+    labelled = sum(1 for line in srt.splitlines() if any(line.startswith(n) for n in names))
+    assert labelled >= 0.8 * sum(1 for c in sample_out.tracks["en"].cues if c.labels) > 0
