@@ -192,6 +192,7 @@ class PageWriter:
             f'<a href="{markup.attr(self.media_url)}">Download the recording</a> and read the transcript below.</p>\n'
             f"</{element}>\n"
             + poster_note +
+            "</section>\n"
             '<div class="player-controls" id="player-controls" hidden>\n'
             '<div class="control"><label for="caption-language">Captions</label>\n'
             f'<select id="caption-language"><option value="">Off</option>{options}</select></div>\n'
@@ -200,7 +201,6 @@ class PageWriter:
             '<div class="control checkbox"><input type="checkbox" id="follow" checked>'
             '<label for="follow">Follow along: highlight and scroll to the passage being played</label></div>\n'
             "</div>\n"
-            "</section>\n"
         )
 
     def chapter_nav(self) -> str:

@@ -331,12 +331,14 @@ def test_markup_from_transcript_agenda_and_glossary_never_runs(chromium, server,
                       .filter(a => a.name.startsWith('on')).map(a => a.name),
           title: document.querySelector('h1').textContent,
           caption: document.getElementById('caption-text').textContent,
+          speaker: document.querySelector('.transcript-panel:not([hidden]) .speaker').textContent,
         })""")
         assert watch.dialogs == []
         assert found["scripts"] == ["replay.js", "application/json"]
         assert found["tracks"] == 3 and found["images"] == 0 and found["handlers"] == []
         assert found["title"] == f"{rs.SCRIPT_TAG}{rs.ATTRIBUTE_BREAK}{rs.TRACK_END}"
-        assert rs.SCRIPT_TAG in found["caption"] and rs.TRACK_END in found["caption"]  # the speaker, as text
+        assert rs.SCRIPT_TAG in found["caption"]
+        assert rs.SCRIPT_TAG in found["speaker"]  # the speaker's name, as text
         assert watch.page_errors == [] and watch.csp_violations() == []
     finally:
         page.close()

@@ -28,6 +28,18 @@
   show('player-controls');
   show('search-form');
 
+  // The player stays at the top of the window (CSS position: sticky); what scrolls under it
+  // (chapter list, passages sought) keeps clear of it through --player-height.
+  var playerSection = player.closest('.player');
+  function measurePlayer() {
+    if (playerSection) {
+      document.documentElement.style.setProperty('--player-height', playerSection.offsetHeight + 'px');
+    }
+  }
+  measurePlayer();
+  if (window.ResizeObserver && playerSection) { new ResizeObserver(measurePlayer).observe(playerSection); }
+  window.addEventListener('resize', measurePlayer);
+
   // ---- text tracks ---------------------------------------------------------
   // From file:// Chromium refuses to load <track> files (each file is its own
   // origin), so there the cues come from the data block instead.
@@ -107,13 +119,9 @@
     Array.prototype.forEach.call(track.activeCues, function (cue) {
       var line = document.createElement('p');
       line.className = 'cue';
+      // The cue's text already shows its speaker as the caption files do ("NAME:" or ">>", or
+      // nothing in the "none" style); the <v Speaker> span's name is not added a second time.
       Array.prototype.forEach.call(cue.getCueAsHTML().childNodes, function (node) {
-        if (node.nodeType === 1 && node.getAttribute('title')) {   // a <v Speaker> span
-          var who = document.createElement('span');
-          who.className = 'cue-speaker';
-          who.textContent = node.getAttribute('title') + ': ';
-          line.appendChild(who);
-        }
         line.appendChild(document.createTextNode(node.textContent));
       });
       captionText.appendChild(line);
