@@ -149,6 +149,10 @@ def _stem(transcript: Transcript, path: Path) -> str:
 def captions_command(transcript_json: Path, out: Path | None, **rule_flags):
     """Make captions from a transcript.json: <stem>.<lang>.srt, .vtt and .txt.
 
+    Subtitles already published beside them in other languages are translated again from
+    the new captions (reviewed texts applied) and the replay page is rebuilt, so an edit
+    of the transcript reaches every file.
+
     Cues follow the reading rules of the profile; chapter starts in the transcript
     are never straddled. A cue that cannot meet a rule (a word longer than a line,
     speech faster than any legal cue) is written anyway and reported.
@@ -158,14 +162,20 @@ def captions_command(transcript_json: Path, out: Path | None, **rule_flags):
       captioner captions transcripts/webinar/transcript.json --max-chars 37
     """
     from captioner.captions.segment import make_captions
-    from captioner.pipeline.run import write_language_files  # the writer `captioner run` uses
+    from captioner.glossary.formats import load_project_glossary
+    from captioner.pipeline.run import refresh_translations, write_language_files  # what `captioner run` uses
 
     transcript = read_transcript(transcript_json)
     profile = profile_from_options(transcript.language, **rule_flags)
     track, issues = make_captions(transcript, profile)
     folder = out if out is not None else transcript_json.parent
-    outputs = write_language_files(folder, _stem(transcript, transcript_json), transcript, transcript.language,
-                                   track.cues, profile.speaker_labels)
+    stem = _stem(transcript, transcript_json)
+    outputs = write_language_files(folder, stem, transcript, transcript.language, track.cues, profile.speaker_labels)
+    # every other language published here is made again from these captions, and the page rebuilt
+    more, messages = refresh_translations(folder, stem, transcript, track, profile, load_project_glossary())
+    outputs += more
+    for message in messages:
+        click.echo(message, err=True)
     if not track.cues:
         click.echo("warning: the transcript has no words; the caption files are empty.", err=True)
     for issue in issues:

@@ -561,6 +561,51 @@ def write_outputs(folder: Path, stem: str, transcript: Transcript, tracks: dict[
     return written
 
 
+def refresh_translations(folder: Path, stem: str, transcript: Transcript, source: CueTrack, source_profile,
+                         glossary=None) -> tuple[list[Path], list[str]]:
+    """After the source captions were remade from an edited transcript (`captioner captions`):
+    translate them again into every language already published here, reviewed texts applied,
+    and rebuild the page if there is one, so no language is left out of step. A language that
+    cannot be translated here loses its old files (they would contradict the new captions).
+    Returns the files written and the messages for the user."""
+    from captioner.translate import load_reviewed, store_units, translate_track
+
+    workspace = Workspace.at(folder, stem)
+    written: list[Path] = []
+    messages: list[str] = []
+    boundaries = chapter_boundaries(transcript.chapters)
+    report = workspace.read_report() if workspace.report.exists() else None
+    for language in workspace.track_languages():
+        if primary_language(language) == primary_language(source.language):
+            continue
+        try:
+            track, translated = translate_track(source, language, "auto", glossary, boundaries,
+                                                reviewed=load_reviewed(folder, language))
+        except CaptionerError as exc:
+            for path in [*workspace.language_files(language), workspace.units(language)]:
+                path.unlink(missing_ok=True)
+            messages.append(f"{language}: removed its subtitles, which no longer match the captions, and could "
+                            f"not translate them again here: {exc}")
+            continue
+        written += write_language_files(folder, stem, transcript, language, track.cues, source_profile.speaker_labels)
+        store_units(folder, stem, translated)
+        messages.append(f"{language}: translated again ({translated['engine']})")
+        if report is not None:
+            report.setdefault("translations", {})[language] = translated
+            report.setdefault("qc", {})[language] = check_cues(track.cues, get_profile(None, language=language)).to_dict()
+    if report is not None:
+        report.setdefault("qc", {})[source.language] = check_cues(source.cues, source_profile).to_dict()
+        write_text_atomic(workspace.report, json.dumps(report, ensure_ascii=False, indent=1))
+    if workspace.page.exists():
+        from captioner.replay.rebuild import rebuild
+
+        try:
+            written.append(rebuild(folder.parent, stem))
+        except CaptionerError as exc:
+            messages.append(f"the replay page was not rebuilt: {exc}; run `captioner replay {stem}`")
+    return written, messages
+
+
 def remove_other_languages(workspace: Workspace, published: set[str]) -> dict[str, list[str]]:
     """Remove the caption files (and the review units) of languages an earlier run published and
     this one did not: they would be out of step with this run's words. A reviewer's texts

@@ -303,3 +303,30 @@ def test_transcribe_after_a_run_keeps_the_speakers_and_chapters_it_did_not_recom
     names = {w.speaker.upper() + ":" for w in named}
     labelled = sum(1 for line in srt.splitlines() if any(line.startswith(n) for n in names))
     assert labelled >= 0.8 * sum(1 for c in sample_out.tracks["en"].cues if c.labels) > 0
+
+
+@pytest.mark.speech_model
+@pytest.mark.mt
+def test_captions_from_an_edited_transcript_reach_every_language_and_the_page(sample_out, tmp_path):
+    # an edit of transcript.json followed by `captioner captions` rebuilt the English files only
+    import shutil
+
+    folder = tmp_path / sample_out.stem
+    shutil.copytree(sample_out.folder, folder)
+    path = folder / "transcript.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    word = next(w for s in data["segments"] for w in s["words"] if w["text"].strip(" ,.").lower() == "afternoon")
+    word["text"] = word["text"].lower().replace("afternoon", "Helsinki")
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    result = CliRunner().invoke(main, ["captions", str(path)])
+    assert result.exit_code == 0, result.output
+    for name in (f"{sample_out.stem}.en.srt", f"{sample_out.stem}.en.vtt", f"{sample_out.stem}.es.srt",
+                 f"{sample_out.stem}.es.vtt", f"{sample_out.stem}.es.txt", "index.html"):
+        assert "Helsinki" in (folder / name).read_text(encoding="utf-8"), name
+    units = json.loads((folder / "review" / "es.units.json").read_text(encoding="utf-8"))["units"]
+    assert any("Helsinki" in u["source"] for u in units)
+    report = json.loads((folder / "report.json").read_text(encoding="utf-8"))
+    spanish = read_srt((folder / f"{sample_out.stem}.es.srt").read_text(encoding="utf-8"))
+    assert report["qc"]["es"]["ok"] and report["qc"]["es"]["cue_count"] == report["translations"]["es"]["cues"] \
+        == len(spanish)
+    assert "es: translated again" in result.output
