@@ -14,6 +14,7 @@ from captioner.asr import BIAS_MODES
 from captioner.asr.base_model import NAME as DEFAULT_MODEL
 from captioner.cli.agenda import agenda_command
 from captioner.cli.captions import captions_command, qc_command, rule_options
+from captioner.cli.edit import edit_command
 from captioner.cli.glossary import glossary_group
 from captioner.cli.languages import languages as languages_group
 from captioner.cli.languages import review as review_group
@@ -275,7 +276,7 @@ def batch(folder, jobs, scheduler, quiet, **flags):
 
 
 for _command in (qc_command, captions_command, glossary_group, languages_group, review_group,
-                 replay_command, agenda_command):
+                 replay_command, agenda_command, edit_command):
     main.add_command(_command)
 
 

@@ -374,6 +374,9 @@ def run_one(media_path: Path, options: RunOptions, reporter: Reporter | None = N
             reporter.warn(warning)
         transcript, key = stages.correct(raw, glossary, key)
         transcript, key = stages.listen(info, transcript, glossary, asr_options, key)
+        edit_outcome, key = apply_producer_edits(media_path, transcript, key)
+        for line in (edit_outcome or {}).get("not_placed", []):
+            reporter.warn(f"edit not placed: {line}")
         turns, key = stages.speaker_turns(info, transcript, agenda, key, voices)
         if turns is not None:
             assign_words(transcript.words, turns)
@@ -406,6 +409,7 @@ def run_one(media_path: Path, options: RunOptions, reporter: Reporter | None = N
         report["title"] = agenda.title if agenda is not None and agenda.title else stem
         report["agenda_warnings"] = agenda_warnings
         report["speakers_unsure"] = unsure
+        report["edits"] = edit_outcome
         report["translations"] = translations
         report["errors"] = errors
         report["caption_check"] = caption_check
@@ -424,6 +428,21 @@ def run_one(media_path: Path, options: RunOptions, reporter: Reporter | None = N
         report["seconds_total"] = round(time.perf_counter() - started, 3)
         write_text_atomic(report_path, json.dumps(report, ensure_ascii=False, indent=1))
     return RunResult(stem, folder, transcript, tracks, report, files, errors)
+
+
+def apply_producer_edits(media_path: Path, transcript: Transcript, key: str) -> tuple[dict | None, str]:
+    """The producer's corrections (recordings/<stem>.edits.yaml), applied to the words after
+    recognition and term correction, on every run; what became of them, and the cache key of
+    what follows (it changes with the edits)."""
+    from captioner.correct.edits import apply_edits, edits_path, load_edits
+
+    path = edits_path(media_path)
+    if not path.is_file():
+        return None, key
+    edits = load_edits(path)
+    outcome = apply_edits(transcript, edits)
+    return ({"file": path.name, **outcome.to_dict()},
+            stable_hash({"up": key, "edits": dataclasses.asdict(edits)}))
 
 
 def name_turns(turns: list[Turn], chapters: list[Chapter],

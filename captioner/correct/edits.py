@@ -1,0 +1,243 @@
+"""A producer's corrections to the words, kept in `recordings/<stem>.edits.yaml` and re-applied on
+every run, whatever model or glossary made the words that run.
+
+    # Corrections to the words of view-to-a-border, re-applied on every run (captioner edit).
+    words:
+      - start: 3.12              # where the words replaced were said (seconds)
+        end: 4.05
+        said: a Muta border      # what recognition wrote there
+        correct: A View to a Border
+        before: welcome to       # the words around them, to find the place again
+        after: a webinar series
+    timing:
+      - start: 61.2              # the producer's timing for these words (a re-timed cue)
+        end: 64.0
+        words: The same is true in West Africa
+
+An edit is found again near its time (within `SEARCH_SECONDS`) by its words, `said` first, then
+`correct` (a run whose recognition already gets it right), with the words around it deciding
+between candidates. New words share the time of the words they replace, by length; a timing
+edit spreads its words over the producer's span. An edit that cannot be placed is reported with
+its time and text, never dropped silently.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from captioner.errors import InputFileError
+from captioner.fileio import read_input_text, write_text_atomic
+from captioner.model import Segment, Transcript, Word
+
+EDITS_SUFFIX = ".edits.yaml"
+SEARCH_SECONDS = 3.0
+RETIMED_SEARCH_SECONDS = 10.0  # a re-timed cue's words may lie this far from their new time
+CONTEXT_WORDS = 3
+MAX_EDITS_BYTES = 2_000_000
+
+
+@dataclass
+class WordEdit:
+    start: float
+    end: float
+    said: str
+    correct: str
+    before: str = ""
+    after: str = ""
+
+
+@dataclass
+class TimingEdit:
+    start: float
+    end: float
+    words: str
+
+
+@dataclass
+class Edits:
+    words: list[WordEdit] = field(default_factory=list)
+    timing: list[TimingEdit] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.words or self.timing)
+
+
+@dataclass
+class Applied:
+    applied: int = 0
+    already: int = 0  # the words were already as corrected
+    not_placed: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return {"applied": self.applied, "already_right": self.already, "not_placed": self.not_placed}
+
+
+def edits_path(media_path: Path) -> Path:
+    media_path = Path(media_path)
+    return media_path.with_name(media_path.stem + EDITS_SUFFIX)
+
+
+def load_edits(path: Path) -> Edits:
+    """The edits file; InputFileError says what is wrong and where."""
+    import yaml
+
+    text = read_input_text(Path(path), "edits file", MAX_EDITS_BYTES)
+    try:
+        data = yaml.safe_load(text) or {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = f" line {mark.line + 1}" if mark is not None else ""
+        raise InputFileError(f"{path}{line}: not valid YAML; fix it or remove the edit") from None
+    if not isinstance(data, dict) or set(data) - {"words", "timing"}:
+        raise InputFileError(f"{path}: an edits file has 'words' and 'timing' lists only")
+    edits = Edits()
+    for kind, cls, target in (("words", WordEdit, edits.words), ("timing", TimingEdit, edits.timing)):
+        for index, entry in enumerate(data.get(kind) or []):
+            try:
+                item = cls(**{k: (str(v) if isinstance(v, str) or v is None else v) for k, v in entry.items()})
+                item.start, item.end = float(item.start), float(item.end)
+            except (TypeError, ValueError, AttributeError):
+                raise InputFileError(f"{path}: entry {index + 1} of '{kind}' needs start, end and "
+                                     f"{'said, correct' if kind == 'words' else 'words'}") from None
+            target.append(item)
+    return edits
+
+
+def save_edits(path: Path, edits: Edits, stem: str) -> None:
+    import yaml
+
+    body = {"words": [asdict(e) for e in edits.words], "timing": [asdict(e) for e in edits.timing]}
+    header = (f"# Corrections to the words of {stem}, re-applied on every run (captioner edit).\n"
+              "# Each is found again near its time by its words; one that cannot be is reported.\n")
+    write_text_atomic(Path(path), header + yaml.safe_dump(body, allow_unicode=True, sort_keys=False, width=100))
+
+
+def merge_edits(old: Edits, new: Edits) -> Edits:
+    """The old edits, with those at the same place (start and end within 0.05 s) replaced by the new."""
+    def same(a, b) -> bool:
+        return abs(a.start - b.start) < 0.05 and abs(a.end - b.end) < 0.05
+
+    words = [e for e in old.words if not any(same(e, n) for n in new.words)] + new.words
+    timing = [e for e in old.timing if not any(same(e, n) for n in new.timing)] + new.timing
+    return Edits(sorted(words, key=lambda e: e.start), sorted(timing, key=lambda e: e.start))
+
+
+def norm(token: str) -> str:
+    return re.sub(r"[^\w']+", "", token.casefold())
+
+
+def tokens(text: str) -> list[str]:
+    return [t for t in text.split() if norm(t)]
+
+
+def apply_edits(transcript: Transcript, edits: Edits) -> Applied:
+    """Apply the edits to the transcript's words in place."""
+    result = Applied()
+    for edit in sorted(edits.words, key=lambda e: e.start):
+        words = transcript.words
+        found = _find(words, tokens(edit.said), edit)
+        if found is None:
+            if _find(words, tokens(edit.correct), edit) is not None:
+                result.already += 1
+                continue
+            result.not_placed.append(f"{_clock(edit.start)} '{edit.said}' -> '{edit.correct}': "
+                                     "those words are no longer there")
+            continue
+        first, last = found
+        _replace(transcript, first, last, tokens(edit.correct), edit)
+        result.applied += 1
+    for edit in edits.timing:
+        words = transcript.words
+        found = _find(words, tokens(edit.words), edit)
+        if found is None:
+            result.not_placed.append(f"{_clock(edit.start)} timing of '{edit.words}': those words are no longer there")
+            continue
+        _spread(words[found[0]:found[1] + 1], edit.start, edit.end)
+        result.applied += 1
+    return result
+
+
+def _find(words: list[Word], wanted: list[str], edit) -> tuple[int, int] | None:
+    """Index of the first and last word of `wanted` near the edit's time, the closest with the best
+    context; None when not there. An empty `wanted` (an insertion) is placed after `before`."""
+    keys = [norm(t) for t in wanted]
+    window = RETIMED_SEARCH_SECONDS if isinstance(edit, TimingEdit) else SEARCH_SECONDS
+    candidates = []
+    if not keys:
+        before = [norm(t) for t in tokens(getattr(edit, "before", ""))]
+        for i in range(len(words)):
+            if abs(words[i].end - edit.start) <= SEARCH_SECONDS and before and \
+                    [norm(w.text) for w in words[max(0, i + 1 - len(before)):i + 1]] == before:
+                candidates.append((abs(words[i].end - edit.start), i + 1, i))
+        return (candidates and min(candidates)[1:]) or None
+    for i in range(len(words) - len(keys) + 1):
+        if abs(words[i].start - edit.start) > window:
+            continue
+        if [norm(w.text) for w in words[i:i + len(keys)]] == keys:
+            score = _context(words, i, i + len(keys) - 1, edit)
+            candidates.append((-score, abs(words[i].start - edit.start), i))
+    if not candidates:
+        return None
+    i = min(candidates)[2]
+    return i, i + len(keys) - 1
+
+
+def _context(words: list[Word], first: int, last: int, edit) -> int:
+    before = [norm(t) for t in tokens(getattr(edit, "before", ""))]
+    after = [norm(t) for t in tokens(getattr(edit, "after", ""))]
+    said_before = [norm(w.text) for w in words[max(0, first - len(before)):first]]
+    said_after = [norm(w.text) for w in words[last + 1:last + 1 + len(after)]]
+    return sum(a == b for a, b in zip(reversed(before), reversed(said_before))) + \
+        sum(a == b for a, b in zip(after, said_after))
+
+
+def _replace(transcript: Transcript, first: int, last: int, new: list[str], edit: WordEdit) -> None:
+    """Words first..last become `new` (last < first: `new` is inserted before word `first`)."""
+    words = transcript.words
+    replaced = words[first:last + 1]
+    if replaced:
+        start, end, speaker = replaced[0].start, replaced[-1].end, replaced[0].speaker
+    else:
+        start = words[first - 1].end if first > 0 else edit.start
+        end = words[first].start if first < len(words) else max(start, edit.end)
+        speaker = words[first - 1].speaker if first > 0 else None
+    fresh = [Word(text, start, end, 1.0, speaker) for text in new]
+    _spread(fresh, start, end)
+    anchor = replaced[0] if replaced else (words[first] if first < len(words) else None)
+    gone = {id(w) for w in replaced}
+    placed = False
+    for segment in transcript.segments:
+        kept = []
+        for w in segment.words:
+            if anchor is not None and w is anchor:
+                kept.extend(fresh)
+                placed = True
+            if id(w) not in gone:
+                kept.append(w)
+        segment.words = kept
+        _refresh(segment)
+    if not placed and transcript.segments:
+        transcript.segments[-1].words.extend(fresh)
+        _refresh(transcript.segments[-1])
+
+
+def _refresh(segment: Segment) -> None:
+    if segment.words:
+        segment.text = " ".join(w.text for w in segment.words)
+        segment.start, segment.end = min(segment.start, segment.words[0].start), max(segment.end, segment.words[-1].end)
+
+
+def _spread(words: list[Word], start: float, end: float) -> None:
+    """Give the words the span [start, end], shared by their length."""
+    total = sum(len(w.text) for w in words) or 1
+    t = start
+    for w in words:
+        w.start = round(t, 3)
+        t += (end - start) * len(w.text) / total
+        w.end = round(t, 3)
+
+
+def _clock(seconds: float) -> str:
+    m, s = divmod(int(seconds), 60)
+    return f"{m}:{s:02d}"
