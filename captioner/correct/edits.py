@@ -80,12 +80,13 @@ def edits_path(media_path: Path) -> Path:
 
 def load_edits(path: Path) -> Edits:
     """The edits file; InputFileError says what is wrong and where."""
-    import yaml
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import YAMLError
 
     text = read_input_text(Path(path), "edits file", MAX_EDITS_BYTES)
     try:
-        data = yaml.safe_load(text) or {}
-    except yaml.YAMLError as exc:
+        data = YAML(typ="safe").load(text) or {}
+    except YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f" line {mark.line + 1}" if mark is not None else ""
         raise InputFileError(f"{path}{line}: not valid YAML; fix it or remove the edit") from None
@@ -105,12 +106,20 @@ def load_edits(path: Path) -> Edits:
 
 
 def save_edits(path: Path, edits: Edits, stem: str) -> None:
-    import yaml
+    import io
+
+    from ruamel.yaml import YAML
 
     body = {"words": [asdict(e) for e in edits.words], "timing": [asdict(e) for e in edits.timing]}
     header = (f"# Corrections to the words of {stem}, re-applied on every run (captioner edit).\n"
               "# Each is found again near its time by its words; one that cannot be is reported.\n")
-    write_text_atomic(Path(path), header + yaml.safe_dump(body, allow_unicode=True, sort_keys=False, width=100))
+    dumper = YAML()  # round-trip: keys in the order written (start, end, said, correct, ...)
+    dumper.default_flow_style = False
+    dumper.allow_unicode = True
+    dumper.width = 100
+    out = io.StringIO()
+    dumper.dump(body, out)
+    write_text_atomic(Path(path), header + out.getvalue())
 
 
 def merge_edits(old: Edits, new: Edits) -> Edits:
