@@ -1,0 +1,119 @@
+"""`captioner edit`: the replay page in edit mode, in real headless Chromium, and the server's guard."""
+from __future__ import annotations
+
+import json
+import shutil
+import urllib.error
+import urllib.request
+
+import pytest
+
+from captioner.pipeline.edit_server import EditServer, EditSession
+from tests.support import browser
+from tests.support.paths import SAMPLE
+
+pytestmark = [pytest.mark.speech_model, pytest.mark.mt, pytest.mark.browser]
+
+READY = "html[data-replay-ready]"
+
+
+@pytest.fixture(scope="module")
+def editor(sample_out, tmp_path_factory):
+    root = tmp_path_factory.mktemp("edit-mode")
+    recordings, out = root / "recordings", root / "transcripts"
+    recordings.mkdir()
+    media = recordings / SAMPLE.name
+    shutil.copy(SAMPLE, media)
+    shutil.copy(SAMPLE.with_name(SAMPLE.stem + ".agenda.yaml"), recordings)
+    shutil.copytree(sample_out.folder, out / sample_out.stem)  # its cache: recognition is not repeated
+    session = EditSession(out / sample_out.stem, sample_out.stem, media, out, "base")
+    server = EditServer(session)
+    server.start()
+    yield session, root
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    with browser.chromium() as instance:
+        yield instance
+
+
+def status_of(url: str, headers: dict | None = None, data: bytes | None = None) -> int:
+    request = urllib.request.Request(url, data=data, headers=headers or {}, method="POST" if data else "GET")
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+def test_the_server_answers_only_this_session_on_this_computer(editor):
+    session, _ = editor
+    base = f"http://127.0.0.1:{session.port}"
+    assert status_of(session.url) == 200
+    assert status_of(base + "/") == 403  # no token
+    assert status_of(base + "/media") == 403
+    assert status_of(session.url, {"Host": f"evil.example:{session.port}"}) == 421  # DNS rebinding
+    body = json.dumps({"start": 1, "end": 2, "said": "a", "correct": "b"}).encode()
+    assert status_of(base + "/api/words", {"X-Edit-Token": session.token, "Content-Type": "application/json"},
+                     body) == 403  # no Origin: not from the page
+    assert status_of(base + "/api/words", {"X-Edit-Token": session.token, "Origin": "http://evil.example"},
+                     body) == 403
+    assert status_of(base + "/api/words", {"X-Edit-Token": "wrong", "Origin": base}, body) == 403
+    assert status_of(f"{base}/..%2F..%2Frecordings%2F{SAMPLE.name}?token={session.token}") == 404
+    assert not (session.recording.with_name(SAMPLE.stem + ".edits.yaml")).exists()  # nothing was written
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("viewport", [{"width": 1280, "height": 900}, {"width": 390, "height": 844}],
+                         ids=["desktop", "phone"])
+def test_edit_mode_has_no_wcag_21_aa_violation(chromium, editor, scheme, viewport):
+    session, _ = editor
+    page, watch = browser.new_page(chromium, axe=True, viewport=viewport, color_scheme=scheme)
+    try:
+        page.goto(session.url)
+        page.wait_for_selector(READY)
+        page.wait_for_selector("button.edit-passage")
+        page.locator("button.edit-passage").first.click()
+        page.wait_for_selector("textarea.edit-box")
+        assert browser.axe_violations(page) == []
+        if viewport["width"] > 1000:
+            browser.save_screenshot(page, f"edit-mode-{scheme}.png")
+        page.keyboard.press("Escape")  # cancels: the passage is back, focus on its button
+        assert page.locator("textarea.edit-box").count() == 0
+        assert page.evaluate("() => document.activeElement.classList.contains('edit-passage')")
+        assert watch.page_errors == [] and watch.csp_violations() == []
+    finally:
+        page.close()
+
+
+def test_a_correction_in_the_browser_reaches_every_output_and_the_edits_file(chromium, editor):
+    session, root = editor
+    stem, folder = session.stem, session.folder
+    page, watch = browser.new_page(chromium, viewport={"width": 1280, "height": 900})
+    try:
+        page.goto(session.url)
+        page.wait_for_selector(READY)
+        passage = page.locator(".transcript-panel[data-lang='en'] .passage").first
+        said = page.evaluate("(p) => p.querySelector('.passage-text').textContent", passage.element_handle())
+        heard = next(w for w in ("a new top order", "a muta border", "a new order") if w in said.lower())
+        passage.locator("button.edit-passage").click()
+        box = page.locator("textarea.edit-box")
+        value = box.input_value()
+        at = value.lower().index(heard)
+        box.fill(value[:at] + "A View to a Border" + value[at + len(heard):])
+        box.press("Enter")
+        page.wait_for_function("() => document.getElementById('edit-status') && "
+                               "document.getElementById('edit-status').textContent.startsWith('Saved')",
+                               timeout=240_000)
+        assert "A View to a Border" in page.locator(".transcript-panel[data-lang='en']").inner_text()
+        assert watch.page_errors == [] and watch.csp_violations() == []
+    finally:
+        page.close()
+    for name in (f"{stem}.en.srt", f"{stem}.en.vtt", f"{stem}.en.txt", "transcript.json", "index.html"):
+        assert "A View to a Border" in (folder / name).read_text(encoding="utf-8"), name
+    spanish = (folder / f"{stem}.es.srt").read_text(encoding="utf-8")
+    assert "orden superior" not in spanish.lower() and "top order" not in spanish.lower()
+    edits = (session.recording.with_name(stem + ".edits.yaml")).read_text(encoding="utf-8")
+    assert "A View to a Border" in edits and heard in edits.lower()  # what was said, and what is right
