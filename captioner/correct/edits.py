@@ -13,6 +13,10 @@ every run, whatever model or glossary made the words that run.
       - start: 61.2              # the producer's timing for these words (a re-timed cue)
         end: 64.0
         words: The same is true in West Africa
+    speakers:
+      - start: 88.0              # who said the words of this span (a turn given to the wrong voice)
+        end: 95.5
+        speaker: Amina Diallo
 
 An edit is found again near its time (within `SEARCH_SECONDS`) by its words, `said` first, then
 `correct` (a run whose recognition already gets it right), with the words around it deciding
@@ -55,12 +59,20 @@ class TimingEdit:
 
 
 @dataclass
+class SpeakerEdit:
+    start: float
+    end: float
+    speaker: str
+
+
+@dataclass
 class Edits:
     words: list[WordEdit] = field(default_factory=list)
     timing: list[TimingEdit] = field(default_factory=list)
+    speakers: list[SpeakerEdit] = field(default_factory=list)
 
     def __bool__(self) -> bool:
-        return bool(self.words or self.timing)
+        return bool(self.words or self.timing or self.speakers)
 
 
 @dataclass
@@ -90,17 +102,18 @@ def load_edits(path: Path) -> Edits:
         mark = getattr(exc, "problem_mark", None)
         line = f" line {mark.line + 1}" if mark is not None else ""
         raise InputFileError(f"{path}{line}: not valid YAML; fix it or remove the edit") from None
-    if not isinstance(data, dict) or set(data) - {"words", "timing"}:
-        raise InputFileError(f"{path}: an edits file has 'words' and 'timing' lists only")
+    if not isinstance(data, dict) or set(data) - {"words", "timing", "speakers"}:
+        raise InputFileError(f"{path}: an edits file has 'words', 'timing' and 'speakers' lists only")
     edits = Edits()
-    for kind, cls, target in (("words", WordEdit, edits.words), ("timing", TimingEdit, edits.timing)):
+    for kind, cls, target in (("words", WordEdit, edits.words), ("timing", TimingEdit, edits.timing),
+                              ("speakers", SpeakerEdit, edits.speakers)):
         for index, entry in enumerate(data.get(kind) or []):
             try:
                 item = cls(**{k: (str(v) if isinstance(v, str) or v is None else v) for k, v in entry.items()})
                 item.start, item.end = float(item.start), float(item.end)
             except (TypeError, ValueError, AttributeError):
-                raise InputFileError(f"{path}: entry {index + 1} of '{kind}' needs start, end and "
-                                     f"{'said, correct' if kind == 'words' else 'words'}") from None
+                needs = {"words": "said, correct", "timing": "words", "speakers": "speaker"}[kind]
+                raise InputFileError(f"{path}: entry {index + 1} of '{kind}' needs start, end and {needs}") from None
             target.append(item)
     return edits
 
@@ -110,7 +123,8 @@ def save_edits(path: Path, edits: Edits, stem: str) -> None:
 
     from ruamel.yaml import YAML
 
-    body = {"words": [asdict(e) for e in edits.words], "timing": [asdict(e) for e in edits.timing]}
+    body = {"words": [asdict(e) for e in edits.words], "timing": [asdict(e) for e in edits.timing],
+            "speakers": [asdict(e) for e in edits.speakers]}
     header = (f"# Corrections to the words of {stem}, re-applied on every run (captioner edit).\n"
               "# Each is found again near its time by its words; one that cannot be is reported.\n")
     dumper = YAML()  # round-trip: keys in the order written (start, end, said, correct, ...)
@@ -129,7 +143,9 @@ def merge_edits(old: Edits, new: Edits) -> Edits:
 
     words = [e for e in old.words if not any(same(e, n) for n in new.words)] + new.words
     timing = [e for e in old.timing if not any(same(e, n) for n in new.timing)] + new.timing
-    return Edits(sorted(words, key=lambda e: e.start), sorted(timing, key=lambda e: e.start))
+    speakers = [e for e in old.speakers if not any(same(e, n) for n in new.speakers)] + new.speakers
+    return Edits(sorted(words, key=lambda e: e.start), sorted(timing, key=lambda e: e.start),
+                 sorted(speakers, key=lambda e: e.start))
 
 
 def norm(token: str) -> str:
@@ -165,6 +181,18 @@ def apply_edits(transcript: Transcript, edits: Edits) -> Applied:
         _spread(words[found[0]:found[1] + 1], edit.start, edit.end)
         result.applied += 1
     return result
+
+
+def apply_speaker_edits(words: list[Word], edits: Edits) -> int:
+    """The producer's speaker for every word said within each speaker edit's span (after naming, so
+    it wins over the voices' names); how many words changed."""
+    changed = 0
+    for edit in edits.speakers:
+        for word in words:
+            if edit.start - 0.01 <= (word.start + word.end) / 2 <= edit.end + 0.01 and word.speaker != edit.speaker:
+                word.speaker = edit.speaker
+                changed += 1
+    return changed
 
 
 def _find(words: list[Word], wanted: list[str], edit) -> tuple[int, int] | None:

@@ -19,7 +19,16 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from captioner.correct.edits import CONTEXT_WORDS, Edits, WordEdit, edits_path, load_edits, merge_edits, save_edits
+from captioner.correct.edits import (
+    CONTEXT_WORDS,
+    Edits,
+    SpeakerEdit,
+    WordEdit,
+    edits_path,
+    load_edits,
+    merge_edits,
+    save_edits,
+)
 from captioner.errors import CaptionerError
 from captioner.pipeline.run import RunOptions, run_one
 from captioner.workspace import Workspace
@@ -76,6 +85,29 @@ def edit_page(session: EditSession) -> str:
     return page
 
 
+def save_speaker_edit(session: EditSession, start: float, end: float, speaker: str) -> dict:
+    """Record who said the words of [start, end] and run the recording again."""
+    speaker = " ".join(speaker.split())
+    if not speaker or len(speaker) > 100:
+        raise CaptionerError("a speaker needs a name of at most 100 characters")
+    with session.lock:
+        return _record_and_rerun(session, Edits(speakers=[SpeakerEdit(round(start, 3), round(end, 3), speaker)]))
+
+
+def _record_and_rerun(session: EditSession, new: Edits) -> dict:
+    """Add the edits to recordings/<stem>.edits.yaml, then run the recording again from its words."""
+    workspace = Workspace.at(session.folder, session.stem)
+    path = edits_path(session.recording)
+    save_edits(path, merge_edits(load_edits(path) if path.exists() else Edits(), new), session.stem)
+    source = workspace.load_transcript().language
+    options = RunOptions(out_dir=session.out_dir, languages=[lang for lang in workspace.track_languages()
+                                                             if lang != source])
+    if session.model:
+        options.asr.model = session.model
+    result = run_one(session.recording, options)
+    return {"edits_file": path.name, **(result.report.get("edits") or {})}
+
+
 def save_word_edit(session: EditSession, start: float, end: float, said: str, correct: str) -> dict:
     """Record one correction of the words said in [start, end] and run the recording again."""
     if not said.split() or not correct.split():
@@ -88,16 +120,7 @@ def save_word_edit(session: EditSession, start: float, end: float, said: str, co
         edit = WordEdit(round(start, 3), round(end, 3), " ".join(said.split()), " ".join(correct.split()),
                         " ".join(w.text for w in words[max(0, first - CONTEXT_WORDS):first]),
                         " ".join(w.text for w in words[last + 1:last + 1 + CONTEXT_WORDS]))
-        path = edits_path(session.recording)
-        save_edits(path, merge_edits(load_edits(path) if path.exists() else Edits(), Edits(words=[edit])),
-                   session.stem)
-        languages = [lang for lang in workspace.track_languages()
-                     if lang != workspace.load_transcript().language]
-        options = RunOptions(out_dir=session.out_dir, languages=languages)
-        if session.model:
-            options.asr.model = session.model
-        result = run_one(session.recording, options)
-        return {"edits_file": path.name, **(result.report.get("edits") or {})}
+        return _record_and_rerun(session, Edits(words=[edit]))
 
 
 def build_app(session: EditSession):
@@ -153,17 +176,23 @@ def build_app(session: EditSession):
         return FileResponse(path)
 
     async def words(request: Request) -> Response:
+        return await change(request, ("said", "correct"), save_word_edit)
+
+    async def speaker(request: Request) -> Response:
+        return await change(request, ("speaker",), save_speaker_edit)
+
+    async def change(request: Request, fields: tuple[str, ...], save) -> Response:
         body = await request.body()
         if len(body) > MAX_BODY:
             return JSONResponse({"error": "too large"}, status_code=413)
         try:
             data = await request.json()
             start, end = float(data["start"]), float(data["end"])
-            said, correct = str(data["said"]), str(data["correct"])
+            values = [str(data[name]) for name in fields]
         except (ValueError, KeyError, TypeError):
-            return JSONResponse({"error": "expected start, end, said and correct"}, status_code=400)
+            return JSONResponse({"error": "expected start, end, " + " and ".join(fields)}, status_code=400)
         try:
-            outcome = await run_in_threadpool(save_word_edit, session, start, end, said, correct)
+            outcome = await run_in_threadpool(save, session, start, end, *values)
         except CaptionerError as exc:
             return JSONResponse({"error": str(exc)}, status_code=422)
         except Exception as exc:  # noqa: BLE001 - the page says what failed; the edit file is written atomically
@@ -175,6 +204,7 @@ def build_app(session: EditSession):
         Route("/", guarded(page)),
         Route("/media", guarded(media)),
         Route("/api/words", guarded(words), methods=["POST"]),
+        Route("/api/speaker", guarded(speaker), methods=["POST"]),
         Route("/{name:str}", guarded(asset)),
     ])
 

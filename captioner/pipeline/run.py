@@ -24,6 +24,7 @@ from captioner.captions.coverage import check_captions, check_warnings
 from captioner.captions.qc import check_cues
 from captioner.captions.rules import get_profile
 from captioner.captions.segment import segment
+from captioner.correct.edits import apply_speaker_edits
 from captioner.correct.listen_again import ListenOptions, listen_again
 from captioner.correct.spelling import CorrectOptions, correct_transcript
 from captioner.errors import CaptionerError
@@ -374,7 +375,7 @@ def run_one(media_path: Path, options: RunOptions, reporter: Reporter | None = N
             reporter.warn(warning)
         transcript, key = stages.correct(raw, glossary, key)
         transcript, key = stages.listen(info, transcript, glossary, asr_options, key)
-        edit_outcome, key = apply_producer_edits(media_path, transcript, key)
+        edits, edit_outcome, key = apply_producer_edits(media_path, transcript, key)
         for line in (edit_outcome or {}).get("not_placed", []):
             reporter.warn(f"edit not placed: {line}")
         turns, key = stages.speaker_turns(info, transcript, agenda, key, voices)
@@ -389,6 +390,9 @@ def run_one(media_path: Path, options: RunOptions, reporter: Reporter | None = N
             agenda_warnings = agenda_warnings + speaker_warnings
             assign_words(transcript.words, named)
             settle_sentences(transcript.words)
+        if edits is not None and edits.speakers:
+            edit_outcome["speakers_changed_words"] = apply_speaker_edits(transcript.words, edits)
+        if turns is not None:
             with stages.timed("regions"):
                 regions = speaker_regions(stages.decoded_audio(info), transcript.words, named)
             key = stable_hash({"up": key, "named": to_dict(named), "sentences": [diarize.SENTENCE_SPLIT_PAUSE, diarize.SENTENCE_MAJORITY]})
@@ -430,18 +434,18 @@ def run_one(media_path: Path, options: RunOptions, reporter: Reporter | None = N
     return RunResult(stem, folder, transcript, tracks, report, files, errors)
 
 
-def apply_producer_edits(media_path: Path, transcript: Transcript, key: str) -> tuple[dict | None, str]:
+def apply_producer_edits(media_path: Path, transcript: Transcript, key: str):
     """The producer's corrections (recordings/<stem>.edits.yaml), applied to the words after
-    recognition and term correction, on every run; what became of them, and the cache key of
-    what follows (it changes with the edits)."""
+    recognition and term correction, on every run: the edits (their speakers are applied after
+    naming), what became of the word edits, and the cache key of what follows."""
     from captioner.correct.edits import apply_edits, edits_path, load_edits
 
     path = edits_path(media_path)
     if not path.is_file():
-        return None, key
+        return None, None, key
     edits = load_edits(path)
     outcome = apply_edits(transcript, edits)
-    return ({"file": path.name, **outcome.to_dict()},
+    return (edits, {"file": path.name, **outcome.to_dict()},
             stable_hash({"up": key, "edits": dataclasses.asdict(edits)}))
 
 

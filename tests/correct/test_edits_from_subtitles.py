@@ -114,3 +114,16 @@ def test_edits_made_on_one_model_are_found_again_on_another(sample_out, tmp_path
     assert outcome["applied"] + outcome["already_right"] + len(outcome["not_placed"]) == 3
     text = (tmp_path / "out" / SAMPLE.stem / f"{SAMPLE.stem}.en.srt").read_text(encoding="utf-8")
     assert sum(new in text for new in NEW_WORDS) == outcome["applied"] >= 2, outcome
+
+
+def test_a_speaker_edit_gives_its_span_to_the_producers_name(tmp_path):
+    from captioner.correct.edits import SpeakerEdit, apply_speaker_edits, save_edits
+
+    transcript = _transcript("thank you Maria over to you Kwame")
+    for w in transcript.words:
+        w.speaker = "Speaker 1"
+    edits = Edits(speakers=[SpeakerEdit(1.5, 3.4, "Kwame Mensah")])
+    assert apply_speaker_edits(transcript.words, edits) == 4
+    assert [w.speaker for w in transcript.words] == ["Speaker 1"] * 3 + ["Kwame Mensah"] * 4
+    save_edits(tmp_path / "x.edits.yaml", edits, "x")
+    assert load_edits(tmp_path / "x.edits.yaml").speakers == edits.speakers

@@ -88,25 +88,35 @@ def test_edit_mode_has_no_wcag_21_aa_violation(chromium, editor, scheme, viewpor
         page.close()
 
 
+def open_editor(chromium, session):
+    page, watch = browser.new_page(chromium, viewport={"width": 1280, "height": 900})
+    page.goto(session.url)
+    page.wait_for_selector(READY)
+    return page, watch
+
+
+def wait_until_saved(page) -> None:
+    """The change was recorded, every output made again and the page reloaded."""
+    page.wait_for_function("() => document.getElementById('edit-status') && "
+                           "document.getElementById('edit-status').textContent.startsWith('Saved')",
+                           timeout=240_000)
+
+
 def test_a_correction_in_the_browser_reaches_every_output_and_the_edits_file(chromium, editor):
     session, root = editor
     stem, folder = session.stem, session.folder
-    page, watch = browser.new_page(chromium, viewport={"width": 1280, "height": 900})
+    page, watch = open_editor(chromium, session)
     try:
-        page.goto(session.url)
-        page.wait_for_selector(READY)
         passage = page.locator(".transcript-panel[data-lang='en'] .passage").first
         said = page.evaluate("(p) => p.querySelector('.passage-text').textContent", passage.element_handle())
         heard = next(w for w in ("a new top order", "a muta border", "a new order") if w in said.lower())
-        passage.locator("button.edit-passage").click()
+        passage.locator("button.edit-words").click()
         box = page.locator("textarea.edit-box")
         value = box.input_value()
         at = value.lower().index(heard)
         box.fill(value[:at] + "A View to a Border" + value[at + len(heard):])
         box.press("Enter")
-        page.wait_for_function("() => document.getElementById('edit-status') && "
-                               "document.getElementById('edit-status').textContent.startsWith('Saved')",
-                               timeout=240_000)
+        wait_until_saved(page)
         assert "A View to a Border" in page.locator(".transcript-panel[data-lang='en']").inner_text()
         assert watch.page_errors == [] and watch.csp_violations() == []
     finally:
@@ -117,3 +127,35 @@ def test_a_correction_in_the_browser_reaches_every_output_and_the_edits_file(chr
     assert "orden superior" not in spanish.lower() and "top order" not in spanish.lower()
     edits = (session.recording.with_name(stem + ".edits.yaml")).read_text(encoding="utf-8")
     assert "A View to a Border" in edits and heard in edits.lower()  # what was said, and what is right
+
+
+def test_a_turn_given_to_another_speaker_in_the_browser_is_theirs_in_every_output(chromium, editor):
+    from captioner.formats import read_captions
+    from captioner.workspace import read_transcript
+
+    session, _ = editor
+    stem, folder = session.stem, session.folder
+    page, watch = open_editor(chromium, session)
+    try:
+        passages = page.locator(".transcript-panel[data-lang='en'] .passage")
+        passage = next(passages.nth(k) for k in range(1, passages.count())
+                       if passages.nth(k).locator(".speaker bdi").count())
+        current = passage.locator(".speaker bdi").inner_text()
+        names = page.evaluate("() => Array.from(document.querySelectorAll('#edit-speakers option')).map(o => o.value)")
+        other = next(name for name in names if name != current)
+        start, end = float(passage.get_attribute("data-start")), float(passage.get_attribute("data-end"))
+        passage.locator("button.edit-speaker").click()
+        field = page.locator("input.edit-speaker-box")
+        assert field.input_value() == current
+        field.fill(other)
+        field.press("Enter")
+        wait_until_saved(page)
+        assert watch.page_errors == [] and watch.csp_violations() == []
+    finally:
+        page.close()
+    words = [w for w in read_transcript(folder / "transcript.json").words if start <= (w.start + w.end) / 2 <= end]
+    assert words and {w.speaker for w in words} == {other}
+    for language in ("en", "es"):
+        cues = [c for c in read_captions(folder / f"{stem}.{language}.vtt") if start - 0.2 <= c.start and c.end <= end + 0.6]
+        assert cues and all(other in (c.speakers or [c.speaker]) for c in cues), language
+    assert f"speaker: {other}" in (session.recording.with_name(stem + ".edits.yaml")).read_text(encoding="utf-8")

@@ -62,32 +62,7 @@
     function save() {
       var correct = box.value.replace(/\s+/g, ' ').trim();
       if (!correct || correct === original) { close(); return; }
-      box.disabled = true;
-      status.textContent = 'Saving, and making the captions again…';
-      window.fetch('/api/words', {
-        method: 'POST',
-        headers: {'Content-Type': 'application/json', 'X-Edit-Token': token},
-        body: JSON.stringify({start: parseFloat(passage.getAttribute('data-start')),
-                              end: parseFloat(passage.getAttribute('data-end')),
-                              said: original, correct: correct})
-      }).then(function (response) {
-        return response.json().then(function (body) { return {ok: response.ok, body: body}; });
-      }).then(function (result) {
-        if (!result.ok) {
-          status.textContent = 'Not saved: ' + (result.body.error || 'the server refused it');
-          box.disabled = false;
-          box.focus();
-          return;
-        }
-        var missed = (result.body.not_placed || []).length;
-        window.sessionStorage.setItem(SAVED, 'Saved to ' + result.body.edits_file + '; every output made again' +
-                                      (missed ? ' (' + missed + ' earlier edit(s) could not be placed)' : '') + '.');
-        window.location.reload();
-      }).catch(function () {
-        status.textContent = 'Not saved: the edit server did not answer. Is `captioner edit` still running?';
-        box.disabled = false;
-        box.focus();
-      });
+      post('/api/words', passage, {said: original, correct: correct}, box);
     }
 
     box.addEventListener('keydown', function (event) {
@@ -101,6 +76,81 @@
     });
   }
 
+  // Send a change; the server records it and makes every output again, then the page reloads.
+  function post(url, passage, fields, control) {
+    var body = {start: parseFloat(passage.getAttribute('data-start')),
+                end: parseFloat(passage.getAttribute('data-end'))};
+    Object.keys(fields).forEach(function (key) { body[key] = fields[key]; });
+    control.disabled = true;
+    status.textContent = 'Saving, and making the captions again…';
+    window.fetch(url, {
+      method: 'POST',
+      headers: {'Content-Type': 'application/json', 'X-Edit-Token': token},
+      body: JSON.stringify(body)
+    }).then(function (response) {
+      return response.json().then(function (json) { return {ok: response.ok, body: json}; });
+    }).then(function (result) {
+      if (!result.ok) {
+        status.textContent = 'Not saved: ' + (result.body.error || 'the server refused it');
+        control.disabled = false;
+        control.focus();
+        return;
+      }
+      var missed = (result.body.not_placed || []).length;
+      window.sessionStorage.setItem(SAVED, 'Saved to ' + result.body.edits_file + '; every output made again' +
+                                    (missed ? ' (' + missed + ' earlier edit(s) could not be placed)' : '') + '.');
+      window.location.reload();
+    }).catch(function () {
+      status.textContent = 'Not saved: the edit server did not answer. Is `captioner edit` still running?';
+      control.disabled = false;
+      control.focus();
+    });
+  }
+
+  // Who said a passage: a field offering the speakers already named; Enter saves, Escape cancels.
+  var speakers = [];
+  Array.prototype.forEach.call(document.querySelectorAll('.transcript-panel[data-lang="' + language + '"] .speaker bdi'),
+    function (el) { if (speakers.indexOf(el.textContent) < 0) { speakers.push(el.textContent); } });
+  var list = document.createElement('datalist');
+  list.id = 'edit-speakers';
+  speakers.forEach(function (name) {
+    var option = document.createElement('option');
+    option.value = name;
+    list.appendChild(option);
+  });
+  document.body.appendChild(list);
+
+  function openSpeaker(passage, button) {
+    var current = passage.querySelector('.speaker bdi');
+    var label = document.createElement('label');
+    var fieldId = 'edit-speaker-' + passage.getAttribute('data-start').replace('.', '-');
+    label.setAttribute('for', fieldId);
+    label.className = 'edit-hint';
+    label.textContent = 'Who said this passage (Enter saves, Escape cancels)';
+    var field = document.createElement('input');
+    field.type = 'text';
+    field.id = fieldId;
+    field.className = 'edit-box edit-speaker-box';
+    field.setAttribute('list', 'edit-speakers');
+    field.value = current ? current.textContent : '';
+    button.hidden = true;
+    passage.insertBefore(label, button);
+    passage.insertBefore(field, button);
+    field.focus();
+    function close() { label.remove(); field.remove(); button.hidden = false; button.focus(); }
+    field.addEventListener('keydown', function (event) {
+      if (event.key === 'Escape') {
+        event.preventDefault();
+        close();
+      } else if (event.key === 'Enter') {
+        event.preventDefault();
+        var name = field.value.replace(/\s+/g, ' ').trim();
+        if (!name || (current && name === current.textContent)) { close(); return; }
+        post('/api/speaker', passage, {speaker: name}, field);
+      }
+    });
+  }
+
   var panel = document.querySelector('.transcript-panel[data-lang="' + language + '"]');
   if (!panel) { return; }
   Array.prototype.forEach.call(panel.querySelectorAll('.passage'), function (passage) {
@@ -110,11 +160,18 @@
     var clock = Math.floor(seconds / 60) + ':' + String(seconds % 60).padStart(2, '0');
     var button = document.createElement('button');
     button.type = 'button';
-    button.className = 'edit-passage';
+    button.className = 'edit-passage edit-words';
     button.textContent = 'Edit';
     button.setAttribute('data-clock', clock);
     button.setAttribute('aria-label', 'Edit the passage at ' + clock);
     passage.appendChild(button);
     button.addEventListener('click', function () { openEditor(passage, text, button); });
+    var who = document.createElement('button');
+    who.type = 'button';
+    who.className = 'edit-passage edit-speaker';
+    who.textContent = 'Speaker';
+    who.setAttribute('aria-label', 'Speaker of the passage at ' + clock);
+    passage.appendChild(who);
+    who.addEventListener('click', function () { openSpeaker(passage, who); });
   });
 }());
