@@ -17,6 +17,10 @@ every run, whatever model or glossary made the words that run.
       - start: 88.0              # who said the words of this span (a turn given to the wrong voice)
         end: 95.5
         speaker: Amina Diallo
+    chapters:
+      - title: II. The Accra Initiative   # the agenda's title
+        start: 131.5                       # where it starts (kept exactly, as an agenda start time is)
+        rename: The Accra Initiative, three years on
 
 An edit is found again near its time (within `SEARCH_SECONDS`) by its words, `said` first, then
 `correct` (a run whose recognition already gets it right), with the words around it deciding
@@ -32,9 +36,10 @@ from pathlib import Path
 
 from captioner.errors import InputFileError
 from captioner.fileio import read_input_text, write_text_atomic
-from captioner.model import Segment, Transcript, Word
+from captioner.model import Chapter, Segment, Transcript, Word
 
 EDITS_SUFFIX = ".edits.yaml"
+_NEEDS = {"words": "said, correct", "timing": "words", "speakers": "speaker"}
 SEARCH_SECONDS = 3.0
 RETIMED_SEARCH_SECONDS = 10.0  # a re-timed cue's words may lie this far from their new time
 CONTEXT_WORDS = 3
@@ -66,13 +71,21 @@ class SpeakerEdit:
 
 
 @dataclass
+class ChapterEdit:
+    title: str  # the chapter as the agenda names it
+    start: float | None = None  # where it starts (None: where the run places it)
+    rename: str = ""  # the title to show instead ("" keeps it)
+
+
+@dataclass
 class Edits:
     words: list[WordEdit] = field(default_factory=list)
     timing: list[TimingEdit] = field(default_factory=list)
     speakers: list[SpeakerEdit] = field(default_factory=list)
+    chapters: list[ChapterEdit] = field(default_factory=list)
 
     def __bool__(self) -> bool:
-        return bool(self.words or self.timing or self.speakers)
+        return bool(self.words or self.timing or self.speakers or self.chapters)
 
 
 @dataclass
@@ -102,8 +115,8 @@ def load_edits(path: Path) -> Edits:
         mark = getattr(exc, "problem_mark", None)
         line = f" line {mark.line + 1}" if mark is not None else ""
         raise InputFileError(f"{path}{line}: not valid YAML; fix it or remove the edit") from None
-    if not isinstance(data, dict) or set(data) - {"words", "timing", "speakers"}:
-        raise InputFileError(f"{path}: an edits file has 'words', 'timing' and 'speakers' lists only")
+    if not isinstance(data, dict) or set(data) - {"words", "timing", "speakers", "chapters"}:
+        raise InputFileError(f"{path}: an edits file has 'words', 'timing', 'speakers' and 'chapters' lists only")
     edits = Edits()
     for kind, cls, target in (("words", WordEdit, edits.words), ("timing", TimingEdit, edits.timing),
                               ("speakers", SpeakerEdit, edits.speakers)):
@@ -112,9 +125,17 @@ def load_edits(path: Path) -> Edits:
                 item = cls(**{k: (str(v) if isinstance(v, str) or v is None else v) for k, v in entry.items()})
                 item.start, item.end = float(item.start), float(item.end)
             except (TypeError, ValueError, AttributeError):
-                needs = {"words": "said, correct", "timing": "words", "speakers": "speaker"}[kind]
-                raise InputFileError(f"{path}: entry {index + 1} of '{kind}' needs start, end and {needs}") from None
+                raise InputFileError(f"{path}: entry {index + 1} of '{kind}' needs start, end and "
+                                     f"{_NEEDS[kind]}") from None
             target.append(item)
+    for index, entry in enumerate(data.get("chapters") or []):
+        try:
+            item = ChapterEdit(str(entry["title"]), None if entry.get("start") is None else float(entry["start"]),
+                               str(entry.get("rename") or ""))
+        except (TypeError, ValueError, KeyError, AttributeError):
+            raise InputFileError(f"{path}: entry {index + 1} of 'chapters' needs a title, "
+                                 "and a start or a rename") from None
+        edits.chapters.append(item)
     return edits
 
 
@@ -124,7 +145,7 @@ def save_edits(path: Path, edits: Edits, stem: str) -> None:
     from ruamel.yaml import YAML
 
     body = {"words": [asdict(e) for e in edits.words], "timing": [asdict(e) for e in edits.timing],
-            "speakers": [asdict(e) for e in edits.speakers]}
+            "speakers": [asdict(e) for e in edits.speakers], "chapters": [asdict(e) for e in edits.chapters]}
     header = (f"# Corrections to the words of {stem}, re-applied on every run (captioner edit).\n"
               "# Each is found again near its time by its words; one that cannot be is reported.\n")
     dumper = YAML()  # round-trip: keys in the order written (start, end, said, correct, ...)
@@ -144,8 +165,13 @@ def merge_edits(old: Edits, new: Edits) -> Edits:
     words = [e for e in old.words if not any(same(e, n) for n in new.words)] + new.words
     timing = [e for e in old.timing if not any(same(e, n) for n in new.timing)] + new.timing
     speakers = [e for e in old.speakers if not any(same(e, n) for n in new.speakers)] + new.speakers
+    chapters = {e.title: e for e in old.chapters}
+    for e in new.chapters:  # a later edit of a chapter adds to the earlier one
+        before = chapters.get(e.title)
+        chapters[e.title] = ChapterEdit(e.title, e.start if e.start is not None else (before.start if before else None),
+                                        e.rename or (before.rename if before else ""))
     return Edits(sorted(words, key=lambda e: e.start), sorted(timing, key=lambda e: e.start),
-                 sorted(speakers, key=lambda e: e.start))
+                 sorted(speakers, key=lambda e: e.start), list(chapters.values()))
 
 
 def norm(token: str) -> str:
@@ -181,6 +207,36 @@ def apply_edits(transcript: Transcript, edits: Edits) -> Applied:
         _spread(words[found[0]:found[1] + 1], edit.start, edit.end)
         result.applied += 1
     return result
+
+
+def apply_chapter_edits(chapters: list[Chapter], edits: Edits) -> list[str]:
+    """The producer's chapter starts and titles, on the chapters the agenda gave (in place); the
+    edits that could not be placed (no such chapter, or a start out of order)."""
+    problems = []
+    for edit in edits.chapters:
+        index = next((k for k, c in enumerate(chapters) if c.title == edit.title), None)
+        if index is None:
+            problems.append(f"chapter '{edit.title}': no such chapter in this run")
+            continue
+        chapter = chapters[index]
+        if edit.start is not None:
+            same_level = [c for c in chapters if c.level == chapter.level]
+            k = same_level.index(chapter)
+            low = same_level[k - 1].start if k > 0 else -1.0
+            high = same_level[k + 1].start if k + 1 < len(same_level) else float("inf")
+            if not low < edit.start < high:
+                problems.append(f"chapter '{edit.title}' at {_clock(edit.start)}: not between the chapters "
+                                "around it")
+            else:
+                if k > 0:
+                    same_level[k - 1].end = edit.start
+                chapter.start, chapter.fixed, chapter.confidence = round(edit.start, 3), True, 1.0
+    for edit in edits.chapters:  # titles last: the starts are found by the agenda's titles
+        if edit.rename:
+            for chapter in chapters:
+                if chapter.title == edit.title:
+                    chapter.title = edit.rename
+    return problems
 
 
 def apply_speaker_edits(words: list[Word], edits: Edits) -> int:

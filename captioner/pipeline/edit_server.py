@@ -21,6 +21,7 @@ from pathlib import Path
 
 from captioner.correct.edits import (
     CONTEXT_WORDS,
+    ChapterEdit,
     Edits,
     SpeakerEdit,
     WordEdit,
@@ -92,6 +93,21 @@ def save_speaker_edit(session: EditSession, start: float, end: float, speaker: s
         raise CaptionerError("a speaker needs a name of at most 100 characters")
     with session.lock:
         return _record_and_rerun(session, Edits(speakers=[SpeakerEdit(round(start, 3), round(end, 3), speaker)]))
+
+
+def save_chapter_edit(session: EditSession, title: str, start: float | None, rename: str) -> dict:
+    """Record a chapter's new start and/or title and run the recording again. `title` is the title
+    shown; an earlier rename is traced back to the agenda's title, which the edit is kept under."""
+    rename = " ".join(rename.split())
+    if start is None and not rename:
+        raise CaptionerError("a chapter edit needs a start or a new title")
+    if len(rename) > 200:
+        raise CaptionerError("a chapter title is at most 200 characters")
+    with session.lock:
+        path = edits_path(session.recording)
+        earlier = load_edits(path) if path.exists() else Edits()
+        agenda_title = next((e.title for e in earlier.chapters if e.rename and e.rename == title), title)
+        return _record_and_rerun(session, Edits(chapters=[ChapterEdit(agenda_title, start, rename)]))
 
 
 def _record_and_rerun(session: EditSession, new: Edits) -> dict:
@@ -181,6 +197,23 @@ def build_app(session: EditSession):
     async def speaker(request: Request) -> Response:
         return await change(request, ("speaker",), save_speaker_edit)
 
+    async def chapter(request: Request) -> Response:
+        body = await request.body()
+        if len(body) > MAX_BODY:
+            return JSONResponse({"error": "too large"}, status_code=413)
+        try:
+            data = await request.json()
+            title = str(data["title"])
+            start = None if data.get("start") is None else float(data["start"])
+            rename = str(data.get("rename") or "")
+        except (ValueError, KeyError, TypeError):
+            return JSONResponse({"error": "expected title, and start or rename"}, status_code=400)
+        try:
+            outcome = await run_in_threadpool(save_chapter_edit, session, title, start, rename)
+        except CaptionerError as exc:
+            return JSONResponse({"error": str(exc)}, status_code=422)
+        return JSONResponse(outcome)
+
     async def change(request: Request, fields: tuple[str, ...], save) -> Response:
         body = await request.body()
         if len(body) > MAX_BODY:
@@ -205,6 +238,7 @@ def build_app(session: EditSession):
         Route("/media", guarded(media)),
         Route("/api/words", guarded(words), methods=["POST"]),
         Route("/api/speaker", guarded(speaker), methods=["POST"]),
+        Route("/api/chapter", guarded(chapter), methods=["POST"]),
         Route("/{name:str}", guarded(asset)),
     ])
 

@@ -24,7 +24,7 @@ from captioner.captions.coverage import check_captions, check_warnings
 from captioner.captions.qc import check_cues
 from captioner.captions.rules import get_profile
 from captioner.captions.segment import segment
-from captioner.correct.edits import apply_speaker_edits
+from captioner.correct.edits import apply_chapter_edits, apply_speaker_edits
 from captioner.correct.listen_again import ListenOptions, listen_again
 from captioner.correct.spelling import CorrectOptions, correct_transcript
 from captioner.errors import CaptionerError
@@ -382,6 +382,10 @@ def run_one(media_path: Path, options: RunOptions, reporter: Reporter | None = N
         if turns is not None:
             assign_words(transcript.words, turns)
         chapters, agenda_warnings, key = stages.chapters(transcript, agenda, glossary, key)
+        if edits is not None and edits.chapters:
+            for problem in apply_chapter_edits(chapters, edits):
+                edit_outcome["not_placed"].append(problem)
+                reporter.warn(f"edit not placed: {problem}")
         transcript.chapters = chapters
         unsure: list[str] = []
         regions: list[Turn] = []

@@ -74,8 +74,8 @@ def test_edit_mode_has_no_wcag_21_aa_violation(chromium, editor, scheme, viewpor
     try:
         page.goto(session.url)
         page.wait_for_selector(READY)
-        page.wait_for_selector("button.edit-passage")
-        page.locator("button.edit-passage").first.click()
+        page.wait_for_selector("button.edit-words")
+        page.locator("button.edit-words").first.click()
         page.wait_for_selector("textarea.edit-box")
         assert browser.axe_violations(page) == []
         if viewport["width"] > 1000:
@@ -159,3 +159,38 @@ def test_a_turn_given_to_another_speaker_in_the_browser_is_theirs_in_every_outpu
         cues = [c for c in read_captions(folder / f"{stem}.{language}.vtt") if start - 0.2 <= c.start and c.end <= end + 0.6]
         assert cues and all(other in (c.speakers or [c.speaker]) for c in cues), language
     assert f"speaker: {other}" in (session.recording.with_name(stem + ".edits.yaml")).read_text(encoding="utf-8")
+
+
+def test_a_chapter_started_where_the_player_is_and_renamed_in_the_browser(chromium, editor):
+    from captioner.formats import read_captions
+
+    session, _ = editor
+    stem, folder = session.stem, session.folder
+    chapters = read_captions(folder / f"{stem}.chapters.vtt")
+    second, third = chapters[1], chapters[2]
+    moved = round((second.start + third.start) / 2 - (second.start + third.start) / 2 % 1 + 0.5, 1)
+    moved = min(max(moved, second.start + 1.0), third.start - 1.0)
+    page, watch = open_editor(chromium, session)
+    try:
+        page.evaluate("(t) => { const p = document.getElementById('player'); p.pause(); p.currentTime = t; }", moved)
+        page.wait_for_function("(t) => Math.abs(document.getElementById('player').currentTime - t) < 0.01", arg=moved)
+        page.locator("#chapter-list li").nth(1).locator("button.edit-chapter-start").click()
+        wait_until_saved(page)
+        page.locator("#chapter-list li").nth(1).locator("button.edit-chapter-rename").click()
+        field = page.locator("input.edit-chapter-box")
+        field.fill("Borders, renamed by the producer")
+        field.press("Enter")
+        wait_until_saved(page)
+        assert "Borders, renamed by the producer" in page.locator("#chapter-list").inner_text()
+        assert watch.page_errors == [] and watch.csp_violations() == []
+    finally:
+        page.close()
+    again = read_captions(folder / f"{stem}.chapters.vtt")
+    assert again[1].text == "Borders, renamed by the producer" and again[1].start == pytest.approx(moved, abs=0.01)
+    assert again[0].end == pytest.approx(moved, abs=0.01)
+    assert "Borders, renamed by the producer" in (folder / "chapters.txt").read_text(encoding="utf-8")
+    from captioner.correct.edits import load_edits
+
+    kept = load_edits(session.recording.with_name(stem + ".edits.yaml")).chapters
+    assert [(c.title, c.start, c.rename) for c in kept] == [(second.text, pytest.approx(moved, abs=0.01),
+                                                            "Borders, renamed by the producer")]

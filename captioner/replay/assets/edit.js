@@ -81,6 +81,10 @@
     var body = {start: parseFloat(passage.getAttribute('data-start')),
                 end: parseFloat(passage.getAttribute('data-end'))};
     Object.keys(fields).forEach(function (key) { body[key] = fields[key]; });
+    send(url, body, control);
+  }
+
+  function send(url, body, control) {
     control.disabled = true;
     status.textContent = 'Saving, and making the captions again…';
     window.fetch(url, {
@@ -120,22 +124,22 @@
   });
   document.body.appendChild(list);
 
-  function openSpeaker(passage, button) {
-    var current = passage.querySelector('.speaker bdi');
+  // A one-line field in place of `button`: Enter gives its text to onSave (unless empty or
+  // unchanged), Escape puts the button back.
+  function askFor(button, fieldId, labelText, fieldClass, value, onSave, listId) {
     var label = document.createElement('label');
-    var fieldId = 'edit-speaker-' + passage.getAttribute('data-start').replace('.', '-');
     label.setAttribute('for', fieldId);
     label.className = 'edit-hint';
-    label.textContent = 'Who said this passage (Enter saves, Escape cancels)';
+    label.textContent = labelText + ' (Enter saves, Escape cancels)';
     var field = document.createElement('input');
     field.type = 'text';
     field.id = fieldId;
-    field.className = 'edit-box edit-speaker-box';
-    field.setAttribute('list', 'edit-speakers');
-    field.value = current ? current.textContent : '';
+    field.className = 'edit-box ' + fieldClass;
+    if (listId) { field.setAttribute('list', listId); }
+    field.value = value;
     button.hidden = true;
-    passage.insertBefore(label, button);
-    passage.insertBefore(field, button);
+    button.parentNode.insertBefore(label, button);
+    button.parentNode.insertBefore(field, button);
     field.focus();
     function close() { label.remove(); field.remove(); button.hidden = false; button.focus(); }
     field.addEventListener('keydown', function (event) {
@@ -144,12 +148,50 @@
         close();
       } else if (event.key === 'Enter') {
         event.preventDefault();
-        var name = field.value.replace(/\s+/g, ' ').trim();
-        if (!name || (current && name === current.textContent)) { close(); return; }
-        post('/api/speaker', passage, {speaker: name}, field);
+        var text = field.value.replace(/\s+/g, ' ').trim();
+        if (!text || text === value) { close(); return; }
+        onSave(text, field);
       }
     });
   }
+
+  function openSpeaker(passage, button) {
+    var current = passage.querySelector('.speaker bdi');
+    askFor(button, 'edit-speaker-' + passage.getAttribute('data-start').replace('.', '-'), 'Who said this passage',
+           'edit-speaker-box', current ? current.textContent : '', function (name, field) {
+             post('/api/speaker', passage, {speaker: name}, field);
+           }, 'edit-speakers');
+  }
+
+  function addButton(container, kind, text, label) {
+    var button = document.createElement('button');
+    button.type = 'button';
+    button.className = 'edit-passage ' + kind;
+    button.textContent = text;
+    button.setAttribute('aria-label', label);
+    container.appendChild(button);
+    return button;
+  }
+
+  // Chapters: start one where the player is now, or give it another title.
+  var player = document.getElementById('player');
+  Array.prototype.forEach.call(document.querySelectorAll('#chapter-list li'), function (item) {
+    var titleElement = item.querySelector('.chapter-title');
+    if (!titleElement) { return; }
+    var title = titleElement.textContent;
+    var starts = addButton(item, 'edit-chapter-start', 'Starts now',
+                           'Starts now: chapter ' + title + ' starts where the recording is playing');
+    var rename = addButton(item, 'edit-chapter-rename', 'Rename', 'Rename chapter ' + title);
+    starts.addEventListener('click', function () {
+      send('/api/chapter', {title: title, start: player.currentTime}, starts);
+    });
+    rename.addEventListener('click', function () {
+      askFor(rename, 'edit-chapter-' + Array.prototype.indexOf.call(item.parentNode.children, item), 'New title',
+             'edit-chapter-box', title, function (name, field) {
+               send('/api/chapter', {title: title, rename: name}, field);
+             });
+    });
+  });
 
   var panel = document.querySelector('.transcript-panel[data-lang="' + language + '"]');
   if (!panel) { return; }
@@ -158,20 +200,10 @@
     if (!text) { return; }
     var seconds = Math.floor(parseFloat(passage.getAttribute('data-start')));
     var clock = Math.floor(seconds / 60) + ':' + String(seconds % 60).padStart(2, '0');
-    var button = document.createElement('button');
-    button.type = 'button';
-    button.className = 'edit-passage edit-words';
-    button.textContent = 'Edit';
+    var button = addButton(passage, 'edit-words', 'Edit', 'Edit the passage at ' + clock);
     button.setAttribute('data-clock', clock);
-    button.setAttribute('aria-label', 'Edit the passage at ' + clock);
-    passage.appendChild(button);
     button.addEventListener('click', function () { openEditor(passage, text, button); });
-    var who = document.createElement('button');
-    who.type = 'button';
-    who.className = 'edit-passage edit-speaker';
-    who.textContent = 'Speaker';
-    who.setAttribute('aria-label', 'Speaker of the passage at ' + clock);
-    passage.appendChild(who);
+    var who = addButton(passage, 'edit-speaker', 'Speaker', 'Speaker of the passage at ' + clock);
     who.addEventListener('click', function () { openSpeaker(passage, who); });
   });
 }());
