@@ -99,6 +99,10 @@ class Workspace:
     def language_files(self, language: str) -> list[Path]:
         return [self.track(language, kind) for kind in LANGUAGE_FILES]
 
+    def machine_files(self, language: str) -> list[Path]:
+        """What a run makes for `language` (its caption files and review units), not a reviewer's texts."""
+        return [*self.language_files(language), self.units(language)]
+
     def units(self, language: str) -> Path:
         """What the last translation into `language` made, sentence by sentence (for review)."""
         return self.review / f"{language}.units.json"

@@ -34,11 +34,11 @@ def edit_command(stem: str, from_file: Path | None, out_dir: Path, media: Path |
     the page. Every later `captioner run` re-applies the edits; one that can no longer be
     placed is reported.
     """
-    from captioner.correct.edits import edits_path, load_edits, merge_edits, save_edits
+    from captioner.correct.edits import edits_path
     from captioner.correct.subtitle_diff import edits_from_subtitles
     from captioner.errors import InputFileError
     from captioner.formats import read_captions
-    from captioner.pipeline.run import RunOptions, run_one
+    from captioner.pipeline.run import record_edits_and_rerun
     from captioner.replay.rebuild import find_folder
     from captioner.workspace import Workspace
 
@@ -49,23 +49,15 @@ def edit_command(stem: str, from_file: Path | None, out_dir: Path, media: Path |
     if recording is None or not recording.is_file():
         raise InputFileError(f"the recording of {stem} is not at {recording}; give it with --media")
     if from_file is None:
-        serve(folder, stem, recording, out_dir, transcript.model.split()[0] if transcript.model else None,
-              no_browser, port)
+        serve(folder, stem, recording, out_dir, no_browser, port)
         return
     corrected = read_captions(from_file)
     published_path = workspace.track(transcript.language, "vtt")
     published = read_captions(published_path) if published_path.exists() else []
     new = edits_from_subtitles(transcript.words, published, corrected)
-    path = edits_path(recording)
-    edits = merge_edits(load_edits(path) if path.exists() else type(new)(), new)
-    save_edits(path, edits, stem)
     click.echo(f"{len(new.words)} word edit(s) and {len(new.timing)} re-timed cue(s) from {from_file}; "
-               f"kept in {path}")
-    languages = [lang for lang in workspace.track_languages() if lang != transcript.language]
-    options = RunOptions(out_dir=out_dir, languages=languages, replay=workspace.page.exists())
-    if transcript.model:
-        options.asr.model = transcript.model.split()[0]  # "base (package, sha256 ...)": the name first
-    result = run_one(recording, options)
+               f"kept in {edits_path(recording)}")
+    result = record_edits_and_rerun(folder, stem, recording, out_dir, new)
     outcome = result.report.get("edits") or {}
     click.echo(f"applied {outcome.get('applied', 0)}, already right {outcome.get('already_right', 0)}, "
                f"not placed {len(outcome.get('not_placed', []))}; outputs in {result.folder}")
@@ -73,8 +65,7 @@ def edit_command(stem: str, from_file: Path | None, out_dir: Path, media: Path |
         click.echo(f"warning: edit not placed: {line}", err=True)
 
 
-def serve(folder: Path, stem: str, recording: Path, out_dir: Path, model: str | None, no_browser: bool,
-          port: int | None) -> None:
+def serve(folder: Path, stem: str, recording: Path, out_dir: Path, no_browser: bool, port: int | None) -> None:
     import webbrowser
 
     from captioner.pipeline.edit_server import EditServer, EditSession
@@ -85,7 +76,7 @@ def serve(folder: Path, stem: str, recording: Path, out_dir: Path, model: str | 
 
         raise InputFileError(f"{folder}/index.html not found: the editor is the replay page; run "
                              f"`captioner replay {stem}` (or `captioner run` without --no-replay) first")
-    session = EditSession(folder, stem, recording, out_dir, model, port=port or 0)
+    session = EditSession(folder, stem, recording, out_dir, port=port or 0)
     server = EditServer(session)
     click.echo(f"editing {stem} at {session.url}  (this address is the key: keep it to yourself; Ctrl+C stops)")
     if not no_browser:

@@ -34,6 +34,7 @@ import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from captioner.clock import clock
 from captioner.errors import InputFileError
 from captioner.fileio import read_input_text, write_text_atomic
 from captioner.model import Chapter, Segment, Transcript, Word
@@ -174,6 +175,12 @@ def merge_edits(old: Edits, new: Edits) -> Edits:
                  sorted(speakers, key=lambda e: e.start), list(chapters.values()))
 
 
+def context(words: list[Word], first: int, end: int) -> tuple[str, str]:
+    """The CONTEXT_WORDS words before words[first:end] and after them, as an edit keeps them."""
+    return (" ".join(w.text for w in words[max(0, first - CONTEXT_WORDS):first]),
+            " ".join(w.text for w in words[end:end + CONTEXT_WORDS]))
+
+
 def norm(token: str) -> str:
     return re.sub(r"[^\w']+", "", token.casefold())
 
@@ -192,7 +199,7 @@ def apply_edits(transcript: Transcript, edits: Edits) -> Applied:
             if _find(words, tokens(edit.correct), edit) is not None:
                 result.already += 1
                 continue
-            result.not_placed.append(f"{_clock(edit.start)} '{edit.said}' -> '{edit.correct}': "
+            result.not_placed.append(f"{clock(edit.start)} '{edit.said}' -> '{edit.correct}': "
                                      "those words are no longer there")
             continue
         first, last = found
@@ -202,7 +209,7 @@ def apply_edits(transcript: Transcript, edits: Edits) -> Applied:
         words = transcript.words
         found = _find(words, tokens(edit.words), edit)
         if found is None:
-            result.not_placed.append(f"{_clock(edit.start)} timing of '{edit.words}': those words are no longer there")
+            result.not_placed.append(f"{clock(edit.start)} timing of '{edit.words}': those words are no longer there")
             continue
         _spread(words[found[0]:found[1] + 1], edit.start, edit.end)
         result.applied += 1
@@ -225,7 +232,7 @@ def apply_chapter_edits(chapters: list[Chapter], edits: Edits) -> list[str]:
             low = same_level[k - 1].start if k > 0 else -1.0
             high = same_level[k + 1].start if k + 1 < len(same_level) else float("inf")
             if not low < edit.start < high:
-                problems.append(f"chapter '{edit.title}' at {_clock(edit.start)}: not between the chapters "
+                problems.append(f"chapter '{edit.title}' at {clock(edit.start)}: not between the chapters "
                                 "around it")
             else:
                 if k > 0:
@@ -255,20 +262,21 @@ def _find(words: list[Word], wanted: list[str], edit) -> tuple[int, int] | None:
     """Index of the first and last word of `wanted` near the edit's time, the closest with the best
     context; None when not there. An empty `wanted` (an insertion) is placed after `before`."""
     keys = [norm(t) for t in wanted]
+    said = [norm(w.text) for w in words]
     window = RETIMED_SEARCH_SECONDS if isinstance(edit, TimingEdit) else SEARCH_SECONDS
     candidates = []
     if not keys:
         before = [norm(t) for t in tokens(getattr(edit, "before", ""))]
         for i in range(len(words)):
             if abs(words[i].end - edit.start) <= SEARCH_SECONDS and before and \
-                    [norm(w.text) for w in words[max(0, i + 1 - len(before)):i + 1]] == before:
+                    said[max(0, i + 1 - len(before)):i + 1] == before:
                 candidates.append((abs(words[i].end - edit.start), i + 1, i))
         return (candidates and min(candidates)[1:]) or None
     for i in range(len(words) - len(keys) + 1):
         if abs(words[i].start - edit.start) > window:
             continue
-        if [norm(w.text) for w in words[i:i + len(keys)]] == keys:
-            score = _context(words, i, i + len(keys) - 1, edit)
+        if said[i:i + len(keys)] == keys:
+            score = _context(said, i, i + len(keys) - 1, edit)
             candidates.append((-score, abs(words[i].start - edit.start), i))
     if not candidates:
         return None
@@ -276,11 +284,12 @@ def _find(words: list[Word], wanted: list[str], edit) -> tuple[int, int] | None:
     return i, i + len(keys) - 1
 
 
-def _context(words: list[Word], first: int, last: int, edit) -> int:
+def _context(said: list[str], first: int, last: int, edit) -> int:
+    """How many of the edit's words around match the (normalised) words around first..last."""
     before = [norm(t) for t in tokens(getattr(edit, "before", ""))]
     after = [norm(t) for t in tokens(getattr(edit, "after", ""))]
-    said_before = [norm(w.text) for w in words[max(0, first - len(before)):first]]
-    said_after = [norm(w.text) for w in words[last + 1:last + 1 + len(after)]]
+    said_before = said[max(0, first - len(before)):first]
+    said_after = said[last + 1:last + 1 + len(after)]
     return sum(a == b for a, b in zip(reversed(before), reversed(said_before))) + \
         sum(a == b for a, b in zip(after, said_after))
 
@@ -329,8 +338,3 @@ def _spread(words: list[Word], start: float, end: float) -> None:
         w.start = round(t, 3)
         t += (end - start) * len(w.text) / total
         w.end = round(t, 3)
-
-
-def _clock(seconds: float) -> str:
-    m, s = divmod(int(seconds), 60)
-    return f"{m}:{s:02d}"

@@ -14,7 +14,7 @@ import difflib
 import re
 from typing import Sequence
 
-from captioner.correct.edits import CONTEXT_WORDS, Edits, TimingEdit, WordEdit, norm
+from captioner.correct.edits import Edits, TimingEdit, WordEdit, context, norm
 from captioner.model import Cue, Word
 
 RETIMED = 0.25  # seconds a cue's start or end must move to count as the producer's timing
@@ -48,9 +48,7 @@ def edits_from_subtitles(words: Sequence[Word], published: Sequence[Cue], correc
         else:  # an insertion: at the gap before word a0
             start = words[a0 - 1].end if a0 > 0 else 0.0
             end = words[a0].start if a0 < len(words) else start
-        edits.words.append(WordEdit(round(start, 3), round(end, 3), said, correct,
-                                    " ".join(w.text for w in words[max(0, a0 - CONTEXT_WORDS):a0]),
-                                    " ".join(w.text for w in words[a1:a1 + CONTEXT_WORDS])))
+        edits.words.append(WordEdit(round(start, 3), round(end, 3), said, correct, *context(words, a0, a1)))
     edits.timing = _retimed(published, corrected)
     return edits
 

@@ -19,19 +19,9 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from captioner.correct.edits import (
-    CONTEXT_WORDS,
-    ChapterEdit,
-    Edits,
-    SpeakerEdit,
-    WordEdit,
-    edits_path,
-    load_edits,
-    merge_edits,
-    save_edits,
-)
+from captioner.correct.edits import ChapterEdit, Edits, SpeakerEdit, WordEdit, context, edits_path, load_edits
 from captioner.errors import CaptionerError
-from captioner.pipeline.run import RunOptions, run_one
+from captioner.pipeline.run import record_edits_and_rerun
 from captioner.workspace import Workspace
 
 ASSETS = Path(__file__).resolve().parents[1] / "replay" / "assets"
@@ -46,7 +36,6 @@ class EditSession:
     stem: str
     recording: Path
     out_dir: Path
-    model: str | None = None
     token: str = field(default_factory=lambda: secrets.token_urlsafe(24))
     port: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -69,11 +58,12 @@ def free_port() -> int:
 def edit_page(session: EditSession) -> str:
     """The recording's page with the edit script, the recording served from here, and fetch() to
     this origin allowed."""
-    page = Workspace.at(session.folder, session.stem).page.read_text(encoding="utf-8")
-    transcript = Workspace.at(session.folder, session.stem).load_transcript()
+    workspace = Workspace.at(session.folder, session.stem)
+    page = workspace.page.read_text(encoding="utf-8")
+    transcript = workspace.load_transcript()
     csp = 'http-equiv="Content-Security-Policy" content="'
     if csp not in page:
-        raise CaptionerError(f"{Workspace.at(session.folder, session.stem).page} is not a captioner replay page; "
+        raise CaptionerError(f"{workspace.page} is not a captioner replay page; "
                              f"rebuild it with `captioner replay {session.stem}`")
     page = page.replace(csp, csp + "connect-src &#x27;self&#x27;; ", 1)  # the edits go back to this server
     page = re.sub(r'(<(?:audio|video) id="player"[^>]*?\ssrc=")[^"]*(")', r"\1/media\2", page, count=1)
@@ -111,17 +101,8 @@ def save_chapter_edit(session: EditSession, title: str, start: float | None, ren
 
 
 def _record_and_rerun(session: EditSession, new: Edits) -> dict:
-    """Add the edits to recordings/<stem>.edits.yaml, then run the recording again from its words."""
-    workspace = Workspace.at(session.folder, session.stem)
-    path = edits_path(session.recording)
-    save_edits(path, merge_edits(load_edits(path) if path.exists() else Edits(), new), session.stem)
-    source = workspace.load_transcript().language
-    options = RunOptions(out_dir=session.out_dir, languages=[lang for lang in workspace.track_languages()
-                                                             if lang != source])
-    if session.model:
-        options.asr.model = session.model
-    result = run_one(session.recording, options)
-    return {"edits_file": path.name, **(result.report.get("edits") or {})}
+    result = record_edits_and_rerun(session.folder, session.stem, session.recording, session.out_dir, new)
+    return {"edits_file": edits_path(session.recording).name, **(result.report.get("edits") or {})}
 
 
 def save_word_edit(session: EditSession, start: float, end: float, said: str, correct: str) -> dict:
@@ -134,8 +115,7 @@ def save_word_edit(session: EditSession, start: float, end: float, said: str, co
         first = next((k for k, w in enumerate(words) if w.end > start - 0.01), len(words))
         last = max(first, next((k for k in range(len(words) - 1, -1, -1) if words[k].start < end + 0.01), first))
         edit = WordEdit(round(start, 3), round(end, 3), " ".join(said.split()), " ".join(correct.split()),
-                        " ".join(w.text for w in words[max(0, first - CONTEXT_WORDS):first]),
-                        " ".join(w.text for w in words[last + 1:last + 1 + CONTEXT_WORDS]))
+                        *context(words, first, last + 1))
         return _record_and_rerun(session, Edits(words=[edit]))
 
 

@@ -375,10 +375,11 @@ def run_one(media_path: Path, options: RunOptions, reporter: Reporter | None = N
             reporter.warn(warning)
         transcript, key = stages.correct(raw, glossary, key)
         transcript, key = stages.listen(info, transcript, glossary, asr_options, key)
+        # voices are found on the recognised words' spans, so an edit never reruns speaker detection
+        turns, key = stages.speaker_turns(info, transcript, agenda, key, voices)
         edits, edit_outcome, key = apply_producer_edits(media_path, transcript, key)
         for line in (edit_outcome or {}).get("not_placed", []):
             reporter.warn(f"edit not placed: {line}")
-        turns, key = stages.speaker_turns(info, transcript, agenda, key, voices)
         if turns is not None:
             assign_words(transcript.words, turns)
         chapters, agenda_warnings, key = stages.chapters(transcript, agenda, glossary, key)
@@ -421,20 +422,20 @@ def run_one(media_path: Path, options: RunOptions, reporter: Reporter | None = N
         report["translations"] = translations
         report["errors"] = errors
         report["caption_check"] = caption_check
-        report_path = Workspace.at(folder, stem).report
+        workspace = Workspace.at(folder, stem)
         with stages.timed("publish"):
             files = write_outputs(folder, stem, transcript, tracks, report, profile.speaker_labels)
-            files += write_speaker_regions(Workspace.at(folder, stem), regions, report)
-            report["removed_languages"] = remove_other_languages(Workspace.at(folder, stem), set(tracks))
+            files += write_speaker_regions(workspace, regions, report)
+            report["removed_languages"] = remove_other_languages(workspace, set(tracks))
             for language in report["removed_languages"]:
                 reporter.info(f"{language}: removed the subtitles an earlier run made (not translated this time, "
                               f"they no longer match); a reviewer's texts in review/ are kept")
             store_translation_units(folder, stem, translations)
-            write_text_atomic(report_path, json.dumps(report, ensure_ascii=False, indent=1))
+            write_text_atomic(workspace.report, json.dumps(report, ensure_ascii=False, indent=1))
             if options.replay:
                 files += build_page(folder, stem, transcript, tracks, media_path, glossary, report, options)
         report["seconds_total"] = round(time.perf_counter() - started, 3)
-        write_text_atomic(report_path, json.dumps(report, ensure_ascii=False, indent=1))
+        write_text_atomic(workspace.report, json.dumps(report, ensure_ascii=False, indent=1))
     return RunResult(stem, folder, transcript, tracks, report, files, errors)
 
 
@@ -588,6 +589,23 @@ def write_outputs(folder: Path, stem: str, transcript: Transcript, tracks: dict[
     return written
 
 
+def record_edits_and_rerun(folder: Path, stem: str, recording: Path, out_dir: Path, new) -> RunResult:
+    """Add the edits `new` (correct/edits.py Edits) to recordings/<stem>.edits.yaml, then run the
+    recording again from its recognised words, with the model that made them, into every language
+    already published here (and the page, if there is one)."""
+    from captioner.correct.edits import Edits, edits_path, load_edits, merge_edits, save_edits
+
+    workspace = Workspace.at(folder, stem)
+    path = edits_path(recording)
+    save_edits(path, merge_edits(load_edits(path) if path.exists() else Edits(), new), stem)
+    transcript = workspace.load_transcript()
+    options = RunOptions(out_dir=out_dir, replay=workspace.page.exists(),
+                         languages=[lang for lang in workspace.track_languages() if lang != transcript.language])
+    if transcript.model:
+        options.asr.model = transcript.model.split()[0]  # "base (package, sha256 ...)": the name first
+    return run_one(recording, options)
+
+
 def refresh_translations(folder: Path, stem: str, transcript: Transcript, source: CueTrack, source_profile,
                          glossary=None) -> tuple[list[Path], list[str]]:
     """After the source captions were remade from an edited transcript (`captioner captions`):
@@ -609,7 +627,7 @@ def refresh_translations(folder: Path, stem: str, transcript: Transcript, source
             track, translated = translate_track(source, language, "auto", glossary, boundaries,
                                                 reviewed=load_reviewed(folder, language))
         except CaptionerError as exc:
-            for path in [*workspace.language_files(language), workspace.units(language)]:
+            for path in workspace.machine_files(language):
                 path.unlink(missing_ok=True)
             messages.append(f"{language}: removed its subtitles, which no longer match the captions, and could "
                             f"not translate them again here: {exc}")
@@ -641,7 +659,7 @@ def remove_other_languages(workspace: Workspace, published: set[str]) -> dict[st
     for language in workspace.track_languages():
         if language in published:
             continue
-        for path in [*workspace.language_files(language), workspace.units(language)]:
+        for path in workspace.machine_files(language):
             if path.exists():
                 path.unlink()
                 removed.setdefault(language, []).append(str(path.relative_to(workspace.folder)))

@@ -103,9 +103,7 @@ def translate_track(
 
         def retranslate(texts: list[str]) -> tuple[list[str], list[list[dict]]]:
             result = translate_with_terms(chosen, texts, src, target_lang, rules)
-            return result.texts, [[{"source": o.text, "target": o.target, "kind": o.rule.kind, "outcome": outcome}
-                                   for o, outcome in zip(occ, outcomes)]
-                                  for occ, outcomes in zip(result.occurrences, result.outcomes)]
+            return result.texts, _unit_terms(result)
 
         def protected_source(text: str) -> list[str]:
             return [o.text for o in find_occurrences(text, rules)]
@@ -114,10 +112,9 @@ def translate_track(
         result = translate_with_terms(chosen, [units[i].source for i in todo], src, target_lang, rules)
         translate_seconds = time.perf_counter() - t0
         stats = result.stats
-        for n, i in enumerate(todo):
-            units[i].machine = units[i].text = result.texts[n]
-            units[i].terms = [{"source": o.text, "target": o.target, "kind": o.rule.kind, "outcome": outcome}
-                              for o, outcome in zip(result.occurrences[n], result.outcomes[n])]
+        for i, text, terms in zip(todo, result.texts, _unit_terms(result)):
+            units[i].machine = units[i].text = text
+            units[i].terms = terms
         for missed in stats.missed:
             unit = units[todo[missed["sentence"]]]
             missed["sentence"] = unit.source
@@ -149,6 +146,13 @@ def translate_track(
         "boundaries": boundaries,
     }
     return track, report
+
+
+def _unit_terms(result) -> list[list[dict]]:
+    """Per sentence of a protect.ProtectedTranslation: each protected occurrence and its outcome."""
+    return [[{"source": o.text, "target": o.target, "kind": o.rule.kind, "outcome": outcome}
+             for o, outcome in zip(occurrences, outcomes)]
+            for occurrences, outcomes in zip(result.occurrences, result.outcomes)]
 
 
 def speaker_turn_cues(cues: list[Cue]) -> tuple[list[Cue], list[int]]:

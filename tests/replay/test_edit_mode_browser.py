@@ -26,7 +26,7 @@ def editor(sample_out, tmp_path_factory):
     shutil.copy(SAMPLE, media)
     shutil.copy(SAMPLE.with_name(SAMPLE.stem + ".agenda.yaml"), recordings)
     shutil.copytree(sample_out.folder, out / sample_out.stem)  # its cache: recognition is not repeated
-    session = EditSession(out / sample_out.stem, sample_out.stem, media, out, "base")
+    session = EditSession(out / sample_out.stem, sample_out.stem, media, out)
     server = EditServer(session)
     server.start()
     yield session, root
