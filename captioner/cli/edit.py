@@ -23,7 +23,9 @@ def edit_command(stem: str, from_file: Path | None, out_dir: Path, media: Path |
 
     Without --from: the replay page in edit mode, served on 127.0.0.1 only (the address
     printed holds a token for this session). Each passage of the transcript has an Edit
-    button: Enter saves the corrected words, Escape cancels. Ctrl+C stops the server.
+    button (Enter saves the corrected words, Escape cancels) and a Speaker button; each
+    chapter has Starts now and Rename; Term suggestions lists what your corrections
+    teach (Approve corrects it everywhere in the recording). Ctrl+C stops the server.
 
     With --from FILE: FILE's text is aligned with the transcript's words and a cue whose
     times were changed keeps those times for its words.
@@ -31,7 +33,8 @@ def edit_command(stem: str, from_file: Path | None, out_dir: Path, media: Path |
     Either way each correction is kept in recordings/<stem>.edits.yaml (beside the
     recording) and the recording is run again from its recognised words (recognition is
     not repeated): corrections, chapters, captions, every language already published, and
-    the page. Every later `captioner run` re-applies the edits; one that can no longer be
+    the page. Corrected words are timed from the audio by the speech model. Every later
+    `captioner run`, with any model, re-applies the edits; one that can no longer be
     placed is reported.
     """
     from captioner.correct.edits import edits_path

@@ -13,14 +13,16 @@ import click
 
 from captioner.clock import clock
 from captioner.errors import CaptionerError, InputFileError
-from captioner.fileio import write_bytes_atomic
+from captioner.fileio import write_bytes_atomic, write_text_atomic
 from captioner.glossary.formats import (
     FORMATS,
     KNOWN,
+    decode_text,
     default_glossary_files,
     format_named,
     load_glossaries,
     read_glossary,
+    read_yaml,
 )
 from captioner.glossary.model import Glossary
 
@@ -77,21 +79,37 @@ def glossary_group() -> None:
 
 # --- review --------------------------------------------------------------------
 
+recordings_option = click.option(
+    "--recordings", "recordings_dir", default="recordings", show_default=True, type=click.Path(file_okay=False),
+    help="Folder with the producers' <stem>.edits.yaml files, whose corrections propose sound-alikes.")
+
+
 @glossary_group.command("review")
-@click.option("--lang", "lang", required=True, help="Target language code (es, fr, ar, ...).")
+@click.option("--lang", "lang", help="Target language code (es, fr, ar, ...): also list the concepts whose "
+              "translation into it is not approved yet.")
 @click.option("--transcripts", "transcripts_dir", default="transcripts", show_default=True,
               type=click.Path(file_okay=False), help="Folder with <stem>/transcript.json files to search.")
 @click.option("--contexts", default=3, show_default=True, type=click.IntRange(0),
               help="How many occurrences to show per concept.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+@recordings_option
 @glossary_option
-def review_command(lang: str, transcripts_dir: str, contexts: int, as_json: bool,
+def review_command(lang: str | None, transcripts_dir: str, contexts: int, as_json: bool, recordings_dir: str,
                    glossary_files: tuple[str, ...]) -> None:
-    """List the concepts whose LANG translation is not approved yet, most frequent first,
-    with where each term occurs in the transcripts (recording, time, sentence)."""
+    """List the sound-alikes the producers' corrections propose (accept them with `captioner
+    glossary accept`) and, with --lang, the concepts whose translation is not approved yet, most
+    frequent first, with where each term occurs in the transcripts (recording, time, sentence)."""
     from captioner.correct.occurrences import term_occurrences
+    from captioner.correct.teach import proposals, recording_edits
 
     glossary = load_glossaries(_glossary_files(glossary_files))
+    proposed = proposals(glossary, recording_edits(Path(recordings_dir)))
+    if lang is None:
+        if as_json:
+            click.echo(json.dumps({"sound_alikes": [p.to_dict() for p in proposed]}, ensure_ascii=False, indent=1))
+        else:
+            _print_proposals(proposed, recordings_dir)
+        return
     occurrences, searched = term_occurrences(glossary, Path(transcripts_dir),
                                              warn=lambda message: click.echo(f"warning: {message}", err=True))
     pending = [c for c in glossary if c.approved(lang) is None]
@@ -107,8 +125,8 @@ def review_command(lang: str, transcripts_dir: str, contexts: int, as_json: bool
                 "count": len(occurrences.get(c.id, [])),
                 "occurrences": [{"recording": o.recording, "start": o.start, "sentence": o.sentence}
                                 for o in occurrences.get(c.id, [])]})
-        click.echo(json.dumps({"language": lang, "recordings": searched, "pending": items},
-                              ensure_ascii=False, indent=1))
+        click.echo(json.dumps({"language": lang, "recordings": searched, "pending": items,
+                               "sound_alikes": [p.to_dict() for p in proposed]}, ensure_ascii=False, indent=1))
         return
     click.echo(f"{len(pending)} of {len(glossary)} concepts have no approved '{lang}' translation "
                f"({searched} transcript{'s' if searched != 1 else ''} searched in {transcripts_dir}/).")
@@ -122,6 +140,80 @@ def review_command(lang: str, transcripts_dir: str, contexts: int, as_json: bool
             click.echo(f"    {o.recording} {clock(o.start)}  {o.sentence}")
         if len(found) > contexts:
             click.echo(f"    ... and {len(found) - contexts} more")
+    click.echo("")
+    _print_proposals(proposed, recordings_dir)
+
+
+def _print_proposals(proposed, recordings_dir: str) -> None:
+    if not proposed:
+        click.echo(f"No sound-alikes proposed by the corrections in {recordings_dir}/.")
+        return
+    click.echo(f"{len(proposed)} sound-alike{'s' if len(proposed) != 1 else ''} proposed by the corrections in "
+               f"{recordings_dir}/ (accept: captioner glossary accept NUMBER ..., or --all):")
+    for number, p in enumerate(proposed, 1):
+        target = f"{p.target}" + ("" if p.concept else " (a new entry)")
+        approved = f"; approved in edit mode for {', '.join(p.approved_in)}" if p.approved_in else ""
+        click.echo(f"  {number}. '{p.heard}' -> {target}   corrected at {', '.join(p.where) or '-'}{approved}")
+
+
+@glossary_group.command("accept")
+@click.argument("choices", nargs=-1)
+@click.option("--all", "accept_all", is_flag=True, help="Accept every proposed sound-alike.")
+@click.option("--into", type=click.Path(dir_okay=False),
+              help="YAML glossary for new entries (default: the first YAML glossary file).")
+@recordings_option
+@glossary_option
+def accept_command(choices: tuple[str, ...], accept_all: bool, into: str | None, recordings_dir: str,
+                   glossary_files: tuple[str, ...]) -> None:
+    """Write sound-alikes that `captioner glossary review` proposes into the glossary, by their
+    NUMBER in that list or by what was heard ("a new top order"). A sound-alike of a term goes to
+    the file the term comes from; one of words the glossary lacks becomes a new entry. The YAML is
+    rewritten atomically, keeping its comments; every later run corrects what was heard."""
+    from captioner.correct.teach import add_sound_alike, proposals, recording_edits
+    from captioner.glossary.formats.yamlfile import update_sounds_like
+
+    files = _glossary_files(glossary_files)
+    glossary = load_glossaries(files)
+    proposed = proposals(glossary, recording_edits(Path(recordings_dir)))
+    if accept_all == bool(choices):
+        raise click.UsageError("give the NUMBERs (or heard words) of the proposals to accept, or --all")
+    chosen = proposed if accept_all else [_proposal(proposed, choice) for choice in choices]
+    yaml_files = [f for f in files if f.suffix.lower() in (".yaml", ".yml")]
+    changes: dict[Path, list] = {}
+    for proposal in chosen:
+        concept = add_sound_alike(glossary, proposal.heard, proposal.target)
+        origin = Path(concept.origin_file) if concept.origin_file else None
+        if origin is None or origin.suffix.lower() not in (".yaml", ".yml"):
+            # a new entry, or a term from a CSV or TBX file: the YAML glossary holds it (merged by id)
+            origin = Path(into) if into else (yaml_files[0] if yaml_files else None)
+        if origin is None or origin.suffix.lower() not in (".yaml", ".yml"):
+            raise InputFileError(f"no YAML glossary to write '{proposal.heard}' -> {proposal.target} to; "
+                                 "pass --into FILE.yaml")
+        changes.setdefault(origin, [])
+        if concept not in changes[origin]:
+            changes[origin].append(concept)
+    for path, concepts in changes.items():
+        text = update_sounds_like(decode_text(path.read_bytes(), str(path)) if path.is_file() else "concepts: []\n",
+                                  str(path), concepts)
+        read_yaml(text, str(path))  # a file that would not load again is never written
+        write_text_atomic(path, text)
+    for proposal in chosen:
+        click.echo(f"accepted: '{proposal.heard}' -> {proposal.target}")
+    click.echo(f"{len(chosen)} sound-alike{'s' if len(chosen) != 1 else ''} written to "
+               f"{', '.join(str(p) for p in changes) or 'no file'}")
+
+
+def _proposal(proposed, choice: str):
+    from captioner.glossary.text import compact
+
+    if choice.isdigit():
+        if not 1 <= int(choice) <= len(proposed):
+            raise InputFileError(f"no proposal {choice}: `captioner glossary review` lists {len(proposed)}")
+        return proposed[int(choice) - 1]
+    for proposal in proposed:
+        if compact(proposal.heard) == compact(choice):
+            return proposal
+    raise InputFileError(f"no proposed sound-alike '{choice}'; `captioner glossary review` lists them")
 
 
 # --- export --------------------------------------------------------------------

@@ -21,10 +21,16 @@ every run, whatever model or glossary made the words that run.
       - title: II. The Accra Initiative   # the agenda's title
         start: 131.5                       # where it starts (kept exactly, as an agenda start time is)
         rename: The Accra Initiative, three years on
+    terms:
+      - heard: a new top order           # a sound-alike the producer approved (correct.teach):
+        term: A View to a Border         # corrected wherever recognition writes it in this recording
 
 An edit is found again near its time (within `SEARCH_SECONDS`) by its words, `said` first, then
 `correct` (a run whose recognition already gets it right), with the words around it deciding
-between candidates. New words share the time of the words they replace, by length; a timing
+between candidates; failing both (another model heard it otherwise), by the words around it: what
+lies between `before` and `after` there, or else what was said within the edit's span next to one
+of them, is replaced. New words share the time of the words they replace
+until the speech model times them from the audio (correct.edit_timing, on every run); a timing
 edit spreads its words over the producer's span. An edit that cannot be placed is reported with
 its time and text, never dropped silently.
 """
@@ -42,6 +48,8 @@ from captioner.model import Chapter, Segment, Transcript, Word
 EDITS_SUFFIX = ".edits.yaml"
 _NEEDS = {"words": "said, correct", "timing": "words", "speakers": "speaker"}
 SEARCH_SECONDS = 3.0
+TIME_TOLERANCE = 0.15  # seconds: two models' times for the same word differ about this much
+ANCHOR_SECONDS = 0.5  # a word of the context this near the edit's edge marks it
 RETIMED_SEARCH_SECONDS = 10.0  # a re-timed cue's words may lie this far from their new time
 CONTEXT_WORDS = 3
 MAX_EDITS_BYTES = 2_000_000
@@ -79,14 +87,27 @@ class ChapterEdit:
 
 
 @dataclass
+class TermApproval:
+    heard: str  # what recognition writes
+    term: str  # what it stands for
+
+
+@dataclass
 class Edits:
     words: list[WordEdit] = field(default_factory=list)
     timing: list[TimingEdit] = field(default_factory=list)
     speakers: list[SpeakerEdit] = field(default_factory=list)
     chapters: list[ChapterEdit] = field(default_factory=list)
+    terms: list[TermApproval] = field(default_factory=list)
 
     def __bool__(self) -> bool:
-        return bool(self.words or self.timing or self.speakers or self.chapters)
+        return bool(self.words or self.timing or self.speakers or self.chapters or self.terms)
+
+
+@dataclass
+class EditedRun:
+    words: list[Word]  # the new words, as placed in the transcript
+    replaced: tuple[float, float] | None  # the time of the words they replaced; None: an insertion
 
 
 @dataclass
@@ -94,9 +115,12 @@ class Applied:
     applied: int = 0
     already: int = 0  # the words were already as corrected
     not_placed: list[str] = field(default_factory=list)
+    edited: list[EditedRun] = field(default_factory=list)  # the new words of each word edit placed
+    timed: int = 0  # of those, how many the speech model then timed (correct.edit_timing)
 
     def to_dict(self) -> dict:
-        return {"applied": self.applied, "already_right": self.already, "not_placed": self.not_placed}
+        return {"applied": self.applied, "already_right": self.already, "not_placed": self.not_placed,
+                "timed_from_audio": self.timed}
 
 
 def edits_path(media_path: Path) -> Path:
@@ -116,8 +140,9 @@ def load_edits(path: Path) -> Edits:
         mark = getattr(exc, "problem_mark", None)
         line = f" line {mark.line + 1}" if mark is not None else ""
         raise InputFileError(f"{path}{line}: not valid YAML; fix it or remove the edit") from None
-    if not isinstance(data, dict) or set(data) - {"words", "timing", "speakers", "chapters"}:
-        raise InputFileError(f"{path}: an edits file has 'words', 'timing', 'speakers' and 'chapters' lists only")
+    if not isinstance(data, dict) or set(data) - {"words", "timing", "speakers", "chapters", "terms"}:
+        raise InputFileError(f"{path}: an edits file has 'words', 'timing', 'speakers', 'chapters' and 'terms' "
+                             "lists only")
     edits = Edits()
     for kind, cls, target in (("words", WordEdit, edits.words), ("timing", TimingEdit, edits.timing),
                               ("speakers", SpeakerEdit, edits.speakers)):
@@ -137,6 +162,14 @@ def load_edits(path: Path) -> Edits:
             raise InputFileError(f"{path}: entry {index + 1} of 'chapters' needs a title, "
                                  "and a start or a rename") from None
         edits.chapters.append(item)
+    for index, entry in enumerate(data.get("terms") or []):
+        try:
+            term = TermApproval(str(entry["heard"]).strip(), str(entry["term"]).strip())
+        except (TypeError, KeyError, AttributeError):
+            term = None
+        if term is None or not term.heard or not term.term:
+            raise InputFileError(f"{path}: entry {index + 1} of 'terms' needs 'heard' and 'term'")
+        edits.terms.append(term)
     return edits
 
 
@@ -146,7 +179,8 @@ def save_edits(path: Path, edits: Edits, stem: str) -> None:
     from ruamel.yaml import YAML
 
     body = {"words": [asdict(e) for e in edits.words], "timing": [asdict(e) for e in edits.timing],
-            "speakers": [asdict(e) for e in edits.speakers], "chapters": [asdict(e) for e in edits.chapters]}
+            "speakers": [asdict(e) for e in edits.speakers], "chapters": [asdict(e) for e in edits.chapters],
+            "terms": [asdict(e) for e in edits.terms]}
     header = (f"# Corrections to the words of {stem}, re-applied on every run (captioner edit).\n"
               "# Each is found again near its time by its words; one that cannot be is reported.\n")
     dumper = YAML()  # round-trip: keys in the order written (start, end, said, correct, ...)
@@ -171,8 +205,9 @@ def merge_edits(old: Edits, new: Edits) -> Edits:
         before = chapters.get(e.title)
         chapters[e.title] = ChapterEdit(e.title, e.start if e.start is not None else (before.start if before else None),
                                         e.rename or (before.rename if before else ""))
+    terms = list(old.terms) + [t for t in new.terms if t not in old.terms]
     return Edits(sorted(words, key=lambda e: e.start), sorted(timing, key=lambda e: e.start),
-                 sorted(speakers, key=lambda e: e.start), list(chapters.values()))
+                 sorted(speakers, key=lambda e: e.start), list(chapters.values()), terms)
 
 
 def context(words: list[Word], first: int, end: int) -> tuple[str, str]:
@@ -199,11 +234,13 @@ def apply_edits(transcript: Transcript, edits: Edits) -> Applied:
             if _find(words, tokens(edit.correct), edit) is not None:
                 result.already += 1
                 continue
+            found = _between_context(words, edit) or _at_its_time(words, edit)
+        if found is None:
             result.not_placed.append(f"{clock(edit.start)} '{edit.said}' -> '{edit.correct}': "
-                                     "those words are no longer there")
+                                     "neither those words nor the words around them are there any more")
             continue
         first, last = found
-        _replace(transcript, first, last, tokens(edit.correct), edit)
+        result.edited.append(_replace(transcript, first, last, tokens(edit.correct), edit))
         result.applied += 1
     for edit in edits.timing:
         words = transcript.words
@@ -211,8 +248,11 @@ def apply_edits(transcript: Transcript, edits: Edits) -> Applied:
         if found is None:
             result.not_placed.append(f"{clock(edit.start)} timing of '{edit.words}': those words are no longer there")
             continue
-        _spread(words[found[0]:found[1] + 1], edit.start, edit.end)
+        retimed = words[found[0]:found[1] + 1]
+        _spread(retimed, edit.start, edit.end)
         result.applied += 1
+        gone = {id(w) for w in retimed}  # the producer's timing stands: the model does not time these again
+        result.edited = [run for run in result.edited if not any(id(w) in gone for w in run.words)]
     return result
 
 
@@ -284,6 +324,87 @@ def _find(words: list[Word], wanted: list[str], edit) -> tuple[int, int] | None:
     return i, i + len(keys) - 1
 
 
+def _between_context(words: list[Word], edit: WordEdit) -> tuple[int, int] | None:
+    """The words between the edit's `before` and `after` words, near its time: what another model
+    heard in the place of `said` ("a new to a border" where base wrote "a new top order"). The
+    words next to the span must be the edit's on both sides, at least three of the six around it
+    in all; of the spans that qualify, the one whose length in time is nearest the edit's."""
+    before = [norm(t) for t in tokens(edit.before)]
+    after = [norm(t) for t in tokens(edit.after)]
+    if not before or not after:
+        return None
+    said = [norm(w.text) for w in words]
+    most = len(tokens(edit.said)) + len(tokens(edit.correct)) + 2
+    span = max(edit.end - edit.start, 0.0)
+    candidates = []
+    for first in range(1, len(words) + 1):
+        if abs(words[first - 1].end - edit.start) > SEARCH_SECONDS:
+            continue
+        left = _run_length(list(reversed(before)), list(reversed(said[max(0, first - len(before)):first])))
+        if not left:
+            continue
+        for end in range(first, min(first + most, len(words) - 1) + 1):
+            right = _run_length(after, said[end:end + len(after)])
+            if not right or left + right < min(3, len(before) + len(after)):
+                continue
+            if end == first and tokens(edit.said):
+                continue  # words were said there: replacing nothing would leave them
+            start = words[first].start if end > first else words[first - 1].end
+            length = words[end - 1].end - start if end > first else 0.0
+            if abs(length - span) > 0.5 + span / 2:
+                continue
+            candidates.append((-(left + right), abs(length - span) + abs(start - edit.start), first, end - 1))
+    if not candidates:
+        return None
+    _, _, first, last = min(candidates)
+    return first, last
+
+
+def _at_its_time(words: list[Word], edit: WordEdit) -> tuple[int, int] | None:
+    """The words said in the edit's span, between the word of `before` that ends nearest its
+    start and the word of `after` that starts nearest its end (each within `ANCHOR_SECONDS`);
+    where one of those is missing, the words whose middle is within `TIME_TOLERANCE` of the span
+    on that side. One anchor at least: models agree on when words were said better than on what
+    they were ("a mute on order" for "a new top order")."""
+    if not tokens(edit.said) or edit.end <= edit.start:
+        return None
+    said = [norm(w.text) for w in words]
+    before = [norm(t) for t in tokens(edit.before)]
+    after = [norm(t) for t in tokens(edit.after)]
+    lefts = [(abs(w.end - edit.start), k) for k, w in enumerate(words)
+             if before and said[k] == before[-1] and abs(w.end - edit.start) <= ANCHOR_SECONDS]
+    rights = [(abs(w.start - edit.end), k) for k, w in enumerate(words)
+              if after and said[k] == after[0] and abs(w.start - edit.end) <= ANCHOR_SECONDS]
+    if not lefts and not rights:
+        return None
+    inside = [k for k, w in enumerate(words)
+              if edit.start - TIME_TOLERANCE <= (w.start + w.end) / 2 <= edit.end + TIME_TOLERANCE]
+    first = min(lefts)[1] + 1 if lefts else (inside[0] if inside else None)
+    last = min(rights)[1] - 1 if rights else (inside[-1] if inside else None)
+    if first is None or last is None:
+        return None
+    # a word of the context is the context, not a word to replace: the span ends before it
+    if after and not rights:
+        last = next((j - 1 for j in range(first, last + 1) if said[j] == after[0]), last)
+    if before and not lefts:
+        first = next((k + 1 for k in range(last, first - 1, -1) if said[k] == before[-1]), first)
+    if last < first:
+        return None
+    if last - first + 1 > len(tokens(edit.said)) + len(tokens(edit.correct)) + 2:
+        return None
+    return first, last
+
+
+def _run_length(wanted: list[str], got: list[str]) -> int:
+    """How many of `wanted` match `got` from the first on, up to the first that does not."""
+    count = 0
+    for a, b in zip(wanted, got):
+        if a != b:
+            break
+        count += 1
+    return count
+
+
 def _context(said: list[str], first: int, last: int, edit) -> int:
     """How many of the edit's words around match the (normalised) words around first..last."""
     before = [norm(t) for t in tokens(getattr(edit, "before", ""))]
@@ -294,7 +415,7 @@ def _context(said: list[str], first: int, last: int, edit) -> int:
         sum(a == b for a, b in zip(after, said_after))
 
 
-def _replace(transcript: Transcript, first: int, last: int, new: list[str], edit: WordEdit) -> None:
+def _replace(transcript: Transcript, first: int, last: int, new: list[str], edit: WordEdit) -> EditedRun:
     """Words first..last become `new` (last < first: `new` is inserted before word `first`)."""
     words = transcript.words
     replaced = words[first:last + 1]
@@ -322,6 +443,7 @@ def _replace(transcript: Transcript, first: int, last: int, new: list[str], edit
     if not placed and transcript.segments:
         transcript.segments[-1].words.extend(fresh)
         _refresh(transcript.segments[-1])
+    return EditedRun(fresh, (start, end) if replaced else None)
 
 
 def _refresh(segment: Segment) -> None:

@@ -19,9 +19,18 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from captioner.correct.edits import ChapterEdit, Edits, SpeakerEdit, WordEdit, context, edits_path, load_edits
+from captioner.correct.edits import (
+    ChapterEdit,
+    Edits,
+    SpeakerEdit,
+    TermApproval,
+    edits_path,
+    load_edits,
+)
+from captioner.correct.subtitle_diff import word_differences
+from captioner.correct.teach import Proposal, proposals, recording_edits
 from captioner.errors import CaptionerError
-from captioner.pipeline.run import record_edits_and_rerun
+from captioner.pipeline.run import RunOptions, load_glossary_for_run, record_edits_and_rerun
 from captioner.workspace import Workspace
 
 ASSETS = Path(__file__).resolve().parents[1] / "replay" / "assets"
@@ -70,10 +79,55 @@ def edit_page(session: EditSession) -> str:
     page = re.sub(r'(<a href=")[^"]*(" download>The recording)', r"\1/media\2", page, count=1)
     page = page.replace("<html ", f'<html data-edit-token="{html.escape(session.token)}" '
                                   f'data-edit-language="{html.escape(transcript.language)}" ', 1)
+    page = page.replace('<section class="downloads"', term_suggestions(term_proposals(session))
+                        + '<section class="downloads"', 1)
     page = page.replace('<link rel="stylesheet" href="replay.css">',
                         '<link rel="stylesheet" href="replay.css">\n<link rel="stylesheet" href="/edit.css">\n'
                         '<script src="/edit.js" defer></script>', 1)
     return page
+
+
+def term_proposals(session: EditSession) -> list[Proposal]:
+    """The sound-alikes this recording's corrections propose (correct.teach), with those the same
+    correction made in other recordings of its folder proposes."""
+    glossary = load_glossary_for_run(RunOptions(out_dir=session.out_dir))
+    if glossary is None:
+        return []
+    mine = [p for p in proposals(glossary, recording_edits(session.recording.parent))
+            if session.stem in p.approved_in or any(w.rsplit(" ", 1)[0] == session.stem for w in p.where)]
+    return mine
+
+
+def term_suggestions(found: list[Proposal]) -> str:
+    """The edit page's list of term suggestions, each with an Approve button (escaped as the page is)."""
+    if not found:
+        return ""
+    items = []
+    for p in found:
+        target = html.escape(p.target) + ("" if p.concept else " <span class=\"edit-hint\">(not in the glossary yet)</span>")
+        said = f"&ldquo;{html.escape(p.heard)}&rdquo; &rarr; {target}"
+        if p.approved_in:
+            action = '<span class="edit-term-approved">Approved for this recording</span>'
+        else:
+            action = (f'<button type="button" class="edit-passage edit-term-approve" data-heard="{html.escape(p.heard)}" '
+                      f'data-term="{html.escape(p.target)}" aria-label="Approve: correct {html.escape(p.heard)} to '
+                      f'{html.escape(p.target)} everywhere">Approve</button>')
+        items.append(f"<li><span>{said}</span> {action}</li>")
+    return ('<section class="edit-terms" id="term-suggestions" aria-labelledby="term-suggestions-heading">\n'
+            '<h2 id="term-suggestions-heading">Term suggestions</h2>\n'
+            '<p>What recognition wrote where you corrected a term, or made the same correction twice. Approve one '
+            'to correct it wherever recognition writes it in this recording; <code>captioner glossary accept</code> '
+            'adds it to the glossary for every recording.</p>\n<ul>\n' + "\n".join(items) + "\n</ul>\n</section>\n")
+
+
+def save_term_approval(session: EditSession, heard: str, term: str) -> dict:
+    """Approve one of this recording's term suggestions (kept in its edits file) and run it again."""
+    with session.lock:
+        chosen = next((p for p in term_proposals(session)
+                       if p.heard == " ".join(heard.split()) and p.target == " ".join(term.split())), None)
+        if chosen is None:
+            raise CaptionerError(f"'{heard}' -> '{term}' is not one of this recording's term suggestions")
+        return _record_and_rerun(session, Edits(terms=[TermApproval(chosen.heard, chosen.target)]))
 
 
 def save_speaker_edit(session: EditSession, start: float, end: float, speaker: str) -> dict:
@@ -106,17 +160,21 @@ def _record_and_rerun(session: EditSession, new: Edits) -> dict:
 
 
 def save_word_edit(session: EditSession, start: float, end: float, said: str, correct: str) -> dict:
-    """Record one correction of the words said in [start, end] and run the recording again."""
+    """Record the corrections of the words said in [start, end] (one edit per run of words that
+    changed, with the words around it) and run the recording again."""
     if not said.split() or not correct.split():
         raise CaptionerError("a correction needs the words said and the words that are right")
     with session.lock:
         workspace = Workspace.at(session.folder, session.stem)
         words = workspace.load_transcript().words
         first = next((k for k, w in enumerate(words) if w.end > start - 0.01), len(words))
-        last = max(first, next((k for k in range(len(words) - 1, -1, -1) if words[k].start < end + 0.01), first))
-        edit = WordEdit(round(start, 3), round(end, 3), " ".join(said.split()), " ".join(correct.split()),
-                        *context(words, first, last + 1))
-        return _record_and_rerun(session, Edits(words=[edit]))
+        end_index = next((k for k in range(len(words) - 1, -1, -1) if words[k].start < end + 0.01), first - 1) + 1
+        if [w.text for w in words[first:end_index]] != said.split():
+            raise CaptionerError("the page no longer shows the transcript's words there; reload it and edit again")
+        found = word_differences(words, first, end_index, correct.split())
+        if not found:
+            raise CaptionerError("nothing was changed")
+        return _record_and_rerun(session, Edits(words=found))
 
 
 def build_app(session: EditSession):
@@ -171,47 +229,41 @@ def build_app(session: EditSession):
             return PlainTextResponse("not found", status_code=404)
         return FileResponse(path)
 
-    async def words(request: Request) -> Response:
-        return await change(request, ("said", "correct"), save_word_edit)
+    def span_and(*fields: str):
+        def parse(data: dict) -> list:
+            return [float(data["start"]), float(data["end"]), *(str(data[name]) for name in fields)]
+        return parse, "expected start, end, " + " and ".join(fields)
 
-    async def speaker(request: Request) -> Response:
-        return await change(request, ("speaker",), save_speaker_edit)
+    def chapter_fields(data: dict) -> list:
+        return [str(data["title"]), None if data.get("start") is None else float(data["start"]),
+                str(data.get("rename") or "")]
 
-    async def chapter(request: Request) -> Response:
-        body = await request.body()
-        if len(body) > MAX_BODY:
-            return JSONResponse({"error": "too large"}, status_code=413)
-        try:
-            data = await request.json()
-            title = str(data["title"])
-            start = None if data.get("start") is None else float(data["start"])
-            rename = str(data.get("rename") or "")
-        except (ValueError, KeyError, TypeError):
-            return JSONResponse({"error": "expected title, and start or rename"}, status_code=400)
-        try:
-            outcome = await run_in_threadpool(save_chapter_edit, session, title, start, rename)
-        except CaptionerError as exc:
-            return JSONResponse({"error": str(exc)}, status_code=422)
-        return JSONResponse(outcome)
+    def term_fields(data: dict) -> list:
+        return [str(data["heard"]), str(data["term"])]
 
-    async def change(request: Request, fields: tuple[str, ...], save) -> Response:
-        body = await request.body()
-        if len(body) > MAX_BODY:
-            return JSONResponse({"error": "too large"}, status_code=413)
-        try:
-            data = await request.json()
-            start, end = float(data["start"]), float(data["end"])
-            values = [str(data[name]) for name in fields]
-        except (ValueError, KeyError, TypeError):
-            return JSONResponse({"error": "expected start, end, " + " and ".join(fields)}, status_code=400)
-        try:
-            outcome = await run_in_threadpool(save, session, start, end, *values)
-        except CaptionerError as exc:
-            return JSONResponse({"error": str(exc)}, status_code=422)
-        except Exception as exc:  # noqa: BLE001 - the page says what failed; the edit file is written atomically
-            return JSONResponse({"error": f"the run after the edit failed ({type(exc).__name__}: {exc})"},
-                                status_code=500)
-        return JSONResponse(outcome)
+    def endpoint_for(parse, expected: str, save):
+        async def handler(request: Request) -> Response:
+            body = await request.body()
+            if len(body) > MAX_BODY:
+                return JSONResponse({"error": "too large"}, status_code=413)
+            try:
+                values = parse(await request.json())
+            except (ValueError, KeyError, TypeError, AttributeError):
+                return JSONResponse({"error": expected}, status_code=400)
+            try:
+                outcome = await run_in_threadpool(save, session, *values)
+            except CaptionerError as exc:
+                return JSONResponse({"error": str(exc)}, status_code=422)
+            except Exception as exc:  # noqa: BLE001 - the page says what failed; the edits file is written atomically
+                return JSONResponse({"error": f"the run after the edit failed ({type(exc).__name__}: {exc})"},
+                                    status_code=500)
+            return JSONResponse(outcome)
+        return handler
+
+    words = endpoint_for(*span_and("said", "correct"), save_word_edit)
+    speaker = endpoint_for(*span_and("speaker"), save_speaker_edit)
+    chapter = endpoint_for(chapter_fields, "expected title, and start or rename", save_chapter_edit)
+    term = endpoint_for(term_fields, "expected heard and term", save_term_approval)
 
     return Starlette(routes=[
         Route("/", guarded(page)),
@@ -219,6 +271,7 @@ def build_app(session: EditSession):
         Route("/api/words", guarded(words), methods=["POST"]),
         Route("/api/speaker", guarded(speaker), methods=["POST"]),
         Route("/api/chapter", guarded(chapter), methods=["POST"]),
+        Route("/api/term", guarded(term), methods=["POST"]),
         Route("/{name:str}", guarded(asset)),
     ])
 

@@ -24,9 +24,12 @@ from captioner.captions.coverage import check_captions, check_warnings
 from captioner.captions.qc import check_cues
 from captioner.captions.rules import get_profile
 from captioner.captions.segment import segment
-from captioner.correct.edits import apply_chapter_edits, apply_speaker_edits
-from captioner.correct.listen_again import ListenOptions, listen_again
+from captioner.correct.edit_timing import time_edited_words
+from captioner.correct.edits import Edits, apply_chapter_edits, apply_speaker_edits, edits_path, load_edits
+from captioner.correct.edits import apply_edits as apply_word_edits
+from captioner.correct.listen_again import AcousticScorer, ListenOptions, listen_again
 from captioner.correct.spelling import CorrectOptions, correct_transcript
+from captioner.correct.teach import with_producer_terms
 from captioner.errors import CaptionerError
 from captioner.fileio import write_text_atomic
 from captioner.formats.chapters import write_chapters_txt, write_chapters_vtt
@@ -233,6 +236,34 @@ class Stages:
         finally:
             self._audio = None  # the last stage that reads the samples: a long recording's are large
 
+    def producer_edits(self, info, edits: Edits | None, transcript: Transcript, asr_options: asr.AsrOptions,
+                       up: str):
+        """The producer's corrections (recordings/<stem>.edits.yaml), applied to the words after
+        recognition and term correction on every run, the new words timed from the audio by the
+        model that recognised the rest (speakers and chapters are applied later): what became of
+        the word edits, the transcript and the cache key of what follows."""
+        if edits is None:
+            return None, transcript, up
+
+        def compute():
+            outcome = apply_word_edits(transcript, edits)
+            if outcome.edited:
+                scorer = AcousticScorer(asr.load_model(asr_options), self.decoded_audio(info),
+                                        transcript.language or "en")
+                outcome.timed = time_edited_words(transcript.words, outcome.edited, scorer)
+            return transcript, outcome.to_dict()
+
+        try:  # keyed by the word and timing edits alone: a speaker or chapter edit does not time words again
+            (edited, outcome), _ = self.cached(
+                "edits", {"up": up, "words": [dataclasses.asdict(e) for e in edits.words],
+                          "timing": [dataclasses.asdict(e) for e in edits.timing], "timed": "aligned"}, compute,
+                lambda v: {"transcript": to_dict(v[0]), "outcome": v[1]},
+                lambda d: (from_dict(Transcript, d["transcript"]), d["outcome"]))
+        finally:
+            self._audio = None
+        edited.media = transcript.media
+        return outcome, edited, stable_hash({"up": up, "edits": dataclasses.asdict(edits)})
+
     def chapters(self, transcript: Transcript, agenda: Agenda | None, glossary, up: str):
         if agenda is None:
             return [], [], stable_hash({"up": up, "agenda": None})
@@ -373,11 +404,16 @@ def run_one(media_path: Path, options: RunOptions, reporter: Reporter | None = N
         raw, key = stages.transcribe(info, asr_options)
         for warning in raw.warnings:
             reporter.warn(warning)
-        transcript, key = stages.correct(raw, glossary, key)
-        transcript, key = stages.listen(info, transcript, glossary, asr_options, key)
+        edits = load_edits(edits_path(media_path)) if edits_path(media_path).is_file() else None
+        # the sound-alikes the producer approved in edit mode correct this recording from here on
+        taught = with_producer_terms(glossary, edits)
+        transcript, key = stages.correct(raw, taught, key)
+        transcript, key = stages.listen(info, transcript, taught, asr_options, key)
         # voices are found on the recognised words' spans, so an edit never reruns speaker detection
         turns, key = stages.speaker_turns(info, transcript, agenda, key, voices)
-        edits, edit_outcome, key = apply_producer_edits(media_path, transcript, key)
+        edit_outcome, transcript, key = stages.producer_edits(info, edits, transcript, asr_options, key)
+        if edit_outcome is not None:
+            edit_outcome = {"file": edits_path(media_path).name, **edit_outcome}
         for line in (edit_outcome or {}).get("not_placed", []):
             reporter.warn(f"edit not placed: {line}")
         if turns is not None:
@@ -439,21 +475,6 @@ def run_one(media_path: Path, options: RunOptions, reporter: Reporter | None = N
     return RunResult(stem, folder, transcript, tracks, report, files, errors)
 
 
-def apply_producer_edits(media_path: Path, transcript: Transcript, key: str):
-    """The producer's corrections (recordings/<stem>.edits.yaml), applied to the words after
-    recognition and term correction, on every run: the edits (their speakers are applied after
-    naming), what became of the word edits, and the cache key of what follows."""
-    from captioner.correct.edits import apply_edits, edits_path, load_edits
-
-    path = edits_path(media_path)
-    if not path.is_file():
-        return None, None, key
-    edits = load_edits(path)
-    outcome = apply_edits(transcript, edits)
-    return (edits, {"file": path.name, **outcome.to_dict()},
-            stable_hash({"up": key, "edits": dataclasses.asdict(edits)}))
-
-
 def name_turns(turns: list[Turn], chapters: list[Chapter],
                media_path: Path) -> tuple[list[Turn], list[str], list[str]]:
     """Names from the agenda, then the producer's <stem>.speakers.yaml renames and merges; also
@@ -463,9 +484,9 @@ def name_turns(turns: list[Turn], chapters: list[Chapter],
     """
     named = apply_names(turns, name_speakers(turns, chapters))
     warnings: list[str] = []
-    edits_path = find_speaker_edits(media_path)
-    if edits_path is not None:
-        named, warnings = apply_edits(named, load_speaker_edits(edits_path))
+    speakers_file = find_speaker_edits(media_path)
+    if speakers_file is not None:
+        named, warnings = apply_edits(named, load_speaker_edits(speakers_file))
     voices = {t.speaker for t in named}
     unsure = sorted(v for v in voices if v and v.endswith(UNSURE))
     for voice in unsure:
@@ -516,6 +537,8 @@ def translate_all(stages: Stages, folder: Path, stem: str, source: CueTrack, opt
             continue
         tracks[lang] = track
         reports[lang] = rep
+        for line in rep.get("reviewed_not_placed", []):
+            stages.reporter.warn(f"{lang}: reviewed translation not placed: {line}")
     return reports
 
 

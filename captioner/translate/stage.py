@@ -19,6 +19,7 @@ from dataclasses import asdict
 from typing import Any, Iterable
 
 from captioner.captions.rules import Profile, profile_for_language
+from captioner.clock import clock
 from captioner.errors import CaptionerError
 from captioner.formats.labels import line_speakers
 from captioner.lang import primary
@@ -136,6 +137,9 @@ def translate_track(
         "merged_sentence_groups": sum(1 for g in groups if len(g.sentences) > 1),
         "reviewed_applied": len(matched),
         "reviewed_unmatched": len(stale),
+        # kept in review/<lang>.reviewed.json, and applied again if the sentence comes back
+        "reviewed_not_placed": [f"{clock(r.start)} '{r.source}' -> '{r.text}': that sentence is no longer there"
+                                for r in stale],
         "condensed": condensed,
         "terms": stats.to_dict(),
         "seconds": round(time.perf_counter() - started, 3),

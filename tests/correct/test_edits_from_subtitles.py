@@ -33,8 +33,8 @@ def test_an_edit_is_found_again_by_its_words_near_its_time_or_reported():
     words = transcript.words
     assert words[2].start == pytest.approx(1.0) and words[6].end == pytest.approx(2.4)  # the span they replace
     assert all(a.end <= b.start + 1e-6 for a, b in zip(words, words[1:]))
-    assert outcome.applied == 1 and outcome.not_placed == ["0:30 'nowhere' -> 'somewhere': those words are no "
-                                                           "longer there"]
+    assert outcome.applied == 1 and outcome.not_placed == [
+        "0:30 'nowhere' -> 'somewhere': neither those words nor the words around them are there any more"]
     again = apply_edits(transcript, edits)  # recognition that already gets it right
     assert again.applied == 0 and again.already == 1
 

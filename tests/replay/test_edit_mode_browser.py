@@ -62,6 +62,9 @@ def test_the_server_answers_only_this_session_on_this_computer(editor):
                      body) == 403
     assert status_of(base + "/api/words", {"X-Edit-Token": "wrong", "Origin": base}, body) == 403
     assert status_of(f"{base}/..%2F..%2Frecordings%2F{SAMPLE.name}?token={session.token}") == 404
+    allowed = {"X-Edit-Token": session.token, "Origin": base, "Content-Type": "application/json"}
+    assert status_of(base + "/api/term", allowed, json.dumps({"heard": "hot", "term": "HOTSPOT"}).encode()) == 422
+    assert status_of(base + "/api/chapter", allowed, b"[1, 2]") == 400  # not what the page sends
     assert not (session.recording.with_name(SAMPLE.stem + ".edits.yaml")).exists()  # nothing was written
 
 
@@ -194,3 +197,56 @@ def test_a_chapter_started_where_the_player_is_and_renamed_in_the_browser(chromi
     kept = load_edits(session.recording.with_name(stem + ".edits.yaml")).chapters
     assert [(c.title, c.start, c.rename) for c in kept] == [(second.text, pytest.approx(moved, abs=0.01),
                                                             "Borders, renamed by the producer")]
+
+
+def test_a_term_suggestion_approved_in_the_browser_is_kept_for_the_recording(chromium, editor):
+    # the correction above turned what recognition heard into a glossary term: it is proposed
+    from captioner.correct.edits import load_edits
+
+    session, _ = editor
+    page, watch = browser.new_page(chromium, axe=True, viewport={"width": 390, "height": 844})
+    try:
+        page.goto(session.url)
+        page.wait_for_selector(READY)
+        section = page.locator("#term-suggestions")
+        assert "A View to a Border" in section.inner_text()
+        assert browser.axe_violations(page) == []
+        assert "Term suggestions: 1." in page.locator("#edit-status").inner_text()
+        button = section.locator("button.edit-term-approve").first
+        heard = button.get_attribute("data-heard")
+        button.click()
+        wait_until_saved(page)
+        assert "Approved for this recording" in page.locator("#term-suggestions").inner_text()
+        assert watch.page_errors == [] and watch.csp_violations() == []
+    finally:
+        page.close()
+    terms = load_edits(session.recording.with_name(session.stem + ".edits.yaml")).terms
+    assert [(t.heard, t.term) for t in terms] == [(heard, "A View to a Border")]
+
+
+@pytest.mark.parametrize("model", ["base", "tiny.en"])
+def test_the_fixes_outlive_a_rerun_with_the_same_model_or_another(editor, model):
+    """`captioner run` after the edits above, with the model that made the words and with tiny.en
+    (whose words differ: "a Muta border" or "a new to a border" for the series' title)."""
+    from click.testing import CliRunner
+
+    from captioner.cli.main import main
+    from captioner.correct.edits import load_edits
+    from captioner.workspace import read_transcript
+
+    session, root = editor
+    stem, folder = session.stem, session.folder
+    speaker_edit = load_edits(session.recording.with_name(stem + ".edits.yaml")).speakers[0]
+    result = CliRunner().invoke(main, ["run", str(session.recording), "--out", str(session.out_dir),
+                                       "--languages", "es", "--model", model, "--quiet"])
+    assert result.exit_code == 0, result.output
+    report = json.loads((folder / "report.json").read_text(encoding="utf-8"))
+    assert report["model"].startswith(model) and report["edits"]["not_placed"] == [], report["edits"]
+    for name in (f"{stem}.en.srt", f"{stem}.en.vtt", f"{stem}.en.txt", "transcript.json", "index.html"):
+        assert "A View to a Border" in (folder / name).read_text(encoding="utf-8"), (model, name)
+    spanish = (folder / f"{stem}.es.srt").read_text(encoding="utf-8").lower()
+    assert "orden superior" not in spanish and "top order" not in spanish
+    words = [w for w in read_transcript(folder / "transcript.json").words
+             if speaker_edit.start <= (w.start + w.end) / 2 <= speaker_edit.end]
+    assert words and {w.speaker for w in words} == {speaker_edit.speaker}, model
+    assert "Borders, renamed by the producer" in (folder / "chapters.txt").read_text(encoding="utf-8")

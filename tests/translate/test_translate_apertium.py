@@ -99,6 +99,12 @@ def test_reviewed_text_replaces_machine_translation(sample_es):
     assert "Texto revisado por una persona." in " ".join(c.text for c in track.cues)
     assert [u["text"] for n, u in enumerate(again["units"]) if n != 1] == \
         [u["text"] for n, u in enumerate(report["units"]) if n != 1]
+    # a reviewed text whose English sentence is gone is reported with its time and text, not dropped silently
+    gone = ReviewedText("no-such-key", "A sentence nobody says.", 61.5, 63.0, "Una frase revisada.")
+    _, third = translate_track(source, "es", "apertium", domain_glossary(), boundaries, reviewed=[reviewed, gone])
+    assert third["reviewed_applied"] == 1 and third["reviewed_unmatched"] == 1
+    assert third["reviewed_not_placed"] == ["1:01 'A sentence nobody says.' -> 'Una frase revisada.': that sentence "
+                                            "is no longer there"]
 
 
 def test_missing_pairs_are_clear_errors_naming_the_fix():

@@ -318,6 +318,30 @@ def _concept_node(concept: Concept) -> Any:
     return node
 
 
+def update_sounds_like(text: str, name: str, concepts: Iterable[Concept]) -> str:
+    """Set the sound-alikes of these concepts in a YAML glossary's text (a concept the file does
+    not have is added at its end), keeping every comment, key order and style not changed."""
+    from ruamel.yaml.comments import CommentedSeq
+
+    data = parse_yaml_safely(text, name)
+    items = data.get("concepts") if isinstance(data, dict) else data
+    if not isinstance(items, list):
+        raise InputFileError(f"{name}: no 'concepts:' list to update")
+    by_id = {str(node.get("id")): node for node in items if isinstance(node, dict)}
+    for concept in concepts:
+        node = by_id.get(concept.id)
+        if node is None:
+            items.append(_concept_node(concept))
+            continue
+        fresh = _concept_node(concept).get("sounds_like")
+        old = node.get("sounds_like")
+        if isinstance(old, CommentedSeq) and fresh is not None:
+            old.extend(fresh[len(old):])
+        else:
+            node["sounds_like"] = fresh
+    return _dump(data)
+
+
 def _dump(data: Any) -> str:
     out = io.StringIO()
     _yaml().dump(data, out)

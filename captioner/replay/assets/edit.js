@@ -193,6 +193,20 @@
     });
   });
 
+  // Term suggestions (listed by the server): Approve corrects the words everywhere in this recording.
+  var suggestions = document.querySelectorAll('.edit-term-approve');
+  if (suggestions.length) {
+    var link = document.createElement('a');
+    link.href = '#term-suggestions';
+    link.textContent = ' Term suggestions: ' + suggestions.length + '.';
+    status.appendChild(link);
+  }
+  Array.prototype.forEach.call(suggestions, function (button) {
+    button.addEventListener('click', function () {
+      send('/api/term', {heard: button.getAttribute('data-heard'), term: button.getAttribute('data-term')}, button);
+    });
+  });
+
   var panel = document.querySelector('.transcript-panel[data-lang="' + language + '"]');
   if (!panel) { return; }
   Array.prototype.forEach.call(panel.querySelectorAll('.passage'), function (passage) {
