@@ -23,7 +23,8 @@ def edit_command(stem: str, from_file: Path | None, out_dir: Path, media: Path |
 
     Without --from: the replay page in edit mode, served on 127.0.0.1 only (the address
     printed holds a token for this session). Each passage of the transcript has an Edit
-    button (Enter saves the corrected words, Escape cancels) and a Speaker button; each
+    button (a field a sentence; Enter saves the corrected words, Escape cancels) and a
+    Speaker button; each
     chapter has Starts now and Rename; Term suggestions lists what your corrections
     teach (Approve corrects it everywhere in the recording). Ctrl+C stops the server.
 

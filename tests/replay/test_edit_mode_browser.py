@@ -114,7 +114,10 @@ def test_a_correction_in_the_browser_reaches_every_output_and_the_edits_file(chr
         said = page.evaluate("(p) => p.querySelector('.passage-text').textContent", passage.element_handle())
         heard = next(w for w in ("a new top order", "a muta border", "a new order") if w in said.lower())
         passage.locator("button.edit-words").click()
-        box = page.locator("textarea.edit-box")
+        boxes = page.locator("textarea.edit-sentence")  # one field a sentence, the first focused
+        assert boxes.count() >= 3 and page.evaluate("() => document.activeElement === "
+                                                    "document.querySelector('textarea.edit-sentence')")
+        box = next(boxes.nth(k) for k in range(boxes.count()) if heard in boxes.nth(k).input_value().lower())
         value = box.input_value()
         at = value.lower().index(heard)
         box.fill(value[:at] + "A View to a Border" + value[at + len(heard):])

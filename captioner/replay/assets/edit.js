@@ -33,45 +33,58 @@
     return copy.textContent.replace(/\s+/g, ' ').trim();
   }
 
+  // The passage's sentences, one field each (the producer works sentence by sentence; Tab
+  // moves on). Enter in any of them saves the passage's changed words, Escape cancels.
   function openEditor(passage, text, button) {
     var original = spokenText(text);
-    var hintId = 'edit-hint-' + passage.getAttribute('data-start').replace('.', '-');
+    var sentences = original.split(/(?<=[.!?…])\s+(?=\S)/);
+    var id = passage.getAttribute('data-start').replace('.', '-');
     var hint = document.createElement('p');
-    hint.id = hintId;
+    hint.id = 'edit-hint-' + id;
     hint.className = 'edit-hint';
-    hint.textContent = 'Enter saves, Escape cancels, Shift+Enter starts a new line.';
-    var box = document.createElement('textarea');
-    box.className = 'edit-box';
-    box.value = original;
-    box.setAttribute('aria-label', 'Corrected words of the passage at ' + button.getAttribute('data-clock'));
-    box.setAttribute('aria-describedby', hintId);
+    hint.textContent = 'One field a sentence (Tab to the next). Enter saves the passage, Escape cancels.';
+    var group = document.createElement('div');
+    group.className = 'edit-sentences';
+    group.setAttribute('role', 'group');
+    group.setAttribute('aria-label', 'Sentences of the passage at ' + button.getAttribute('data-clock'));
+    var boxes = sentences.map(function (sentence, index) {
+      var box = document.createElement('textarea');
+      box.className = 'edit-box edit-sentence';
+      box.rows = 2;
+      box.value = sentence;
+      box.setAttribute('aria-label', 'Sentence ' + (index + 1) + ' of ' + sentences.length +
+                       ' of the passage at ' + button.getAttribute('data-clock'));
+      box.setAttribute('aria-describedby', hint.id);
+      group.appendChild(box);
+      return box;
+    });
     text.hidden = true;
     button.hidden = true;
-    passage.insertBefore(box, button);
+    passage.insertBefore(group, button);
     passage.insertBefore(hint, button);
-    box.focus();
+    boxes[0].focus();
 
     function close() {
-      box.remove();
+      group.remove();
       hint.remove();
       text.hidden = false;
       button.hidden = false;
       button.focus();
     }
 
-    function save() {
-      var correct = box.value.replace(/\s+/g, ' ').trim();
+    function save(control) {
+      var correct = boxes.map(function (box) { return box.value; }).join(' ').replace(/\s+/g, ' ').trim();
       if (!correct || correct === original) { close(); return; }
-      post('/api/words', passage, {said: original, correct: correct}, box);
+      post('/api/words', passage, {said: original, correct: correct}, control);
     }
 
-    box.addEventListener('keydown', function (event) {
+    group.addEventListener('keydown', function (event) {
       if (event.key === 'Escape') {
         event.preventDefault();
         close();
       } else if (event.key === 'Enter' && !event.shiftKey) {
         event.preventDefault();
-        save();
+        save(event.target);
       }
     });
   }
