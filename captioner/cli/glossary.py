@@ -103,7 +103,7 @@ def review_command(lang: str | None, transcripts_dir: str, contexts: int, as_jso
     from captioner.correct.teach import proposals, recording_edits
 
     glossary = load_glossaries(_glossary_files(glossary_files))
-    proposed = proposals(glossary, recording_edits(Path(recordings_dir)))
+    proposed = proposals(glossary, recording_edits(Path(recordings_dir), warn=_warn))
     if lang is None:
         if as_json:
             click.echo(json.dumps({"sound_alikes": [p.to_dict() for p in proposed]}, ensure_ascii=False, indent=1))
@@ -144,6 +144,10 @@ def review_command(lang: str | None, transcripts_dir: str, contexts: int, as_jso
     _print_proposals(proposed, recordings_dir)
 
 
+def _warn(message: str) -> None:
+    click.echo(f"warning: {message}", err=True)
+
+
 def _print_proposals(proposed, recordings_dir: str) -> None:
     if not proposed:
         click.echo(f"No sound-alikes proposed by the corrections in {recordings_dir}/.")
@@ -174,7 +178,7 @@ def accept_command(choices: tuple[str, ...], accept_all: bool, into: str | None,
 
     files = _glossary_files(glossary_files)
     glossary = load_glossaries(files)
-    proposed = proposals(glossary, recording_edits(Path(recordings_dir)))
+    proposed = proposals(glossary, recording_edits(Path(recordings_dir), warn=_warn))
     if accept_all == bool(choices):
         raise click.UsageError("give the NUMBERs (or heard words) of the proposals to accept, or --all")
     chosen = proposed if accept_all else [_proposal(proposed, choice) for choice in choices]

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from captioner.clock import clock
 from captioner.correct.edits import EDITS_SUFFIX, Edits, load_edits, norm, tokens
+from captioner.errors import InputFileError
 from captioner.glossary.model import Concept, Glossary, SoundsLike
 from captioner.glossary.text import compact, is_common_word
 
@@ -42,14 +43,16 @@ class Proposal:
                 "approved_in": self.approved_in}
 
 
-def recording_edits(recordings: Path) -> dict[str, Edits]:
-    """Each recording's edits (stem -> edits) in a folder; files that cannot be read are skipped."""
+def recording_edits(recordings: Path, warn=None) -> dict[str, Edits]:
+    """Each recording's edits (stem -> edits) in a folder; a file that cannot be read is skipped,
+    and passed to `warn` with what is wrong with it."""
     found = {}
     for path in sorted(Path(recordings).glob(f"*{EDITS_SUFFIX}")):
         try:
             found[path.name[:-len(EDITS_SUFFIX)]] = load_edits(path)
-        except Exception:  # noqa: BLE001 - a broken edits file is reported by the run that uses it
-            continue
+        except InputFileError as exc:
+            if warn is not None:
+                warn(f"{exc} (skipped)")
     return found
 
 

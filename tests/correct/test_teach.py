@@ -114,3 +114,32 @@ def test_accept_refuses_what_review_does_not_list_and_writes_nothing(project):
     result = CliRunner().invoke(glossary_group, ["accept"])
     assert result.exit_code == 2 and "or --all" in result.output
     assert (project / "glossary" / "sample.yaml").read_bytes() == before
+
+
+def test_a_sound_alike_is_written_after_the_terms_forms_as_the_file_lays_them_out():
+    from captioner.correct.teach import add_sound_alike
+    from captioner.glossary.formats.yamlfile import update_sounds_like
+
+    glossary = load_glossary(SAMPLE_GLOSSARY)
+    concept = add_sound_alike(glossary, "inter pole", "INTERPOL")
+    text = update_sounds_like(SAMPLE_GLOSSARY.read_text(encoding="utf-8"), "sample.yaml", [concept])
+    lines = text.splitlines()
+    at = lines.index("    term: INTERPOL")
+    assert lines[at + 1:at + 3] == ["    expansion: International Criminal Police Organization",
+                                    "    sounds_like: [inter pole]"]
+    assert load_glossary_text(text).get("interpol").sounds_like_pairs() == [("inter pole", "INTERPOL")]
+
+
+def load_glossary_text(text: str):
+    from captioner.glossary.formats import read_yaml
+
+    return read_yaml(text, "sample.yaml")
+
+
+def test_review_names_an_edits_file_it_cannot_read_and_lists_the_others(project):
+    (project / "recordings" / "broken.edits.yaml").write_text("words: [\n", encoding="utf-8")
+    result = CliRunner().invoke(glossary_group, ["review"])
+    assert result.exit_code == 0
+    assert "warning: recordings/broken.edits.yaml line 2: not valid YAML; fix it or remove the edit (skipped)" \
+        in result.output
+    assert "2 sound-alikes proposed" in result.output

@@ -337,8 +337,12 @@ def update_sounds_like(text: str, name: str, concepts: Iterable[Concept]) -> str
         old = node.get("sounds_like")
         if isinstance(old, CommentedSeq) and fresh is not None:
             old.extend(fresh[len(old):])
-        else:
+        elif "sounds_like" in node:
             node["sounds_like"] = fresh
+        else:  # where the file's layout puts it: after the written forms
+            keys = list(node.keys())
+            after = max((keys.index(k) for k in ("term", "acronym", "expansion", "variants") if k in keys), default=-1)
+            node.insert(after + 1, "sounds_like", fresh)
     return _dump(data)
 
 
