@@ -79,12 +79,26 @@ def edit_page(session: EditSession) -> str:
     page = re.sub(r'(<a href=")[^"]*(" download>The recording)', r"\1/media\2", page, count=1)
     page = page.replace("<html ", f'<html data-edit-token="{html.escape(session.token)}" '
                                   f'data-edit-language="{html.escape(transcript.language)}" ', 1)
-    page = page.replace('<section class="downloads"', term_suggestions(term_proposals(session))
-                        + '<section class="downloads"', 1)
+    not_placed = ((workspace.read_report().get("edits") or {}).get("not_placed") or [])
+    page = page.replace('<section class="downloads"', edits_not_placed(not_placed, session.recording)
+                        + term_suggestions(term_proposals(session)) + '<section class="downloads"', 1)
     page = page.replace('<link rel="stylesheet" href="replay.css">',
                         '<link rel="stylesheet" href="replay.css">\n<link rel="stylesheet" href="/edit.css">\n'
                         '<script src="/edit.js" defer></script>', 1)
     return page
+
+
+def edits_not_placed(lines: list[str], recording: Path) -> str:
+    """The edits the last run could not place, for the producer to make again (escaped)."""
+    if not lines:
+        return ""
+    items = "\n".join(f"<li>{html.escape(line)}</li>" for line in lines)
+    return ('<section class="edit-terms" id="edits-not-placed" aria-labelledby="edits-not-placed-heading">\n'
+            '<h2 id="edits-not-placed-heading">Edits not placed</h2>\n'
+            f'<p>The last run could not find where these corrections in <code>{html.escape(edits_path(recording).name)}'
+            '</code> belong (the words there have changed). Make them again where they belong; the file keeps '
+            'them until you take them out.</p>\n'
+            f"<ul>\n{items}\n</ul>\n</section>\n")
 
 
 def term_proposals(session: EditSession) -> list[Proposal]:

@@ -206,14 +206,18 @@
     });
   });
 
-  // Term suggestions (listed by the server): Approve corrects the words everywhere in this recording.
-  var suggestions = document.querySelectorAll('.edit-term-approve');
-  if (suggestions.length) {
+  // What the server lists below the transcript, linked from the status line: the edits the last
+  // run could not place, and term suggestions (Approve corrects the words everywhere in this recording).
+  function linkFromStatus(count, target, label) {
+    if (!count) { return; }
     var link = document.createElement('a');
-    link.href = '#term-suggestions';
-    link.textContent = ' Term suggestions: ' + suggestions.length + '.';
+    link.href = target;
+    link.textContent = ' ' + label + ': ' + count + '.';
     status.appendChild(link);
   }
+  linkFromStatus(document.querySelectorAll('#edits-not-placed li').length, '#edits-not-placed', 'Edits not placed');
+  var suggestions = document.querySelectorAll('.edit-term-approve');
+  linkFromStatus(suggestions.length, '#term-suggestions', 'Term suggestions');
   Array.prototype.forEach.call(suggestions, function (button) {
     button.addEventListener('click', function () {
       send('/api/term', {heard: button.getAttribute('data-heard'), term: button.getAttribute('data-term')}, button);
