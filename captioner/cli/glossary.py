@@ -13,16 +13,14 @@ import click
 
 from captioner.clock import clock
 from captioner.errors import CaptionerError, InputFileError
-from captioner.fileio import write_bytes_atomic, write_text_atomic
+from captioner.fileio import write_bytes_atomic
 from captioner.glossary.formats import (
     FORMATS,
     KNOWN,
-    decode_text,
     default_glossary_files,
     format_named,
     load_glossaries,
     read_glossary,
-    read_yaml,
 )
 from captioner.glossary.model import Glossary
 
@@ -175,6 +173,7 @@ def accept_command(choices: tuple[str, ...], accept_all: bool, into: str | None,
     rewritten atomically, keeping its comments; every later run corrects what was heard."""
     from captioner.correct.teach import add_sound_alike, proposals, recording_edits
     from captioner.glossary.formats.yamlfile import update_sounds_like
+    from captioner.glossary.review import rewrite_yaml_glossary
 
     files = _glossary_files(glossary_files)
     glossary = load_glossaries(files)
@@ -197,10 +196,8 @@ def accept_command(choices: tuple[str, ...], accept_all: bool, into: str | None,
         if concept not in changes[origin]:
             changes[origin].append(concept)
     for path, concepts in changes.items():
-        text = update_sounds_like(decode_text(path.read_bytes(), str(path)) if path.is_file() else "concepts: []\n",
-                                  str(path), concepts)
-        read_yaml(text, str(path))  # a file that would not load again is never written
-        write_text_atomic(path, text)
+        rewrite_yaml_glossary(path, lambda text: update_sounds_like(text, str(path), concepts),
+                              new_file="concepts: []\n")
     for proposal in chosen:
         click.echo(f"accepted: '{proposal.heard}' -> {proposal.target}")
     click.echo(f"{len(chosen)} sound-alike{'s' if len(chosen) != 1 else ''} written to "

@@ -229,12 +229,13 @@ def apply_edits(transcript: Transcript, edits: Edits) -> Applied:
     result = Applied()
     for edit in sorted(edits.words, key=lambda e: e.start):
         words = transcript.words
-        found = _find(words, tokens(edit.said), edit)
+        said = [norm(w.text) for w in words]
+        found = _find(words, said, tokens(edit.said), edit)
         if found is None:
-            if _find(words, tokens(edit.correct), edit) is not None:
+            if _find(words, said, tokens(edit.correct), edit) is not None:
                 result.already += 1
                 continue
-            found = _between_context(words, edit) or _at_its_time(words, edit)
+            found = _between_context(words, said, edit) or _at_its_time(words, said, edit)
         if found is None:
             result.not_placed.append(f"{clock(edit.start)} '{edit.said}' -> '{edit.correct}': "
                                      "neither those words nor the words around them are there any more")
@@ -244,7 +245,7 @@ def apply_edits(transcript: Transcript, edits: Edits) -> Applied:
         result.applied += 1
     for edit in edits.timing:
         words = transcript.words
-        found = _find(words, tokens(edit.words), edit)
+        found = _find(words, [norm(w.text) for w in words], tokens(edit.words), edit)
         if found is None:
             result.not_placed.append(f"{clock(edit.start)} timing of '{edit.words}': those words are no longer there")
             continue
@@ -298,11 +299,11 @@ def apply_speaker_edits(words: list[Word], edits: Edits) -> int:
     return changed
 
 
-def _find(words: list[Word], wanted: list[str], edit) -> tuple[int, int] | None:
+def _find(words: list[Word], said: list[str], wanted: list[str], edit) -> tuple[int, int] | None:
     """Index of the first and last word of `wanted` near the edit's time, the closest with the best
-    context; None when not there. An empty `wanted` (an insertion) is placed after `before`."""
+    context; None when not there. An empty `wanted` (an insertion) is placed after `before`.
+    `said` is the words normalised (norm), as the three finders below take them."""
     keys = [norm(t) for t in wanted]
-    said = [norm(w.text) for w in words]
     window = RETIMED_SEARCH_SECONDS if isinstance(edit, TimingEdit) else SEARCH_SECONDS
     candidates = []
     if not keys:
@@ -324,7 +325,7 @@ def _find(words: list[Word], wanted: list[str], edit) -> tuple[int, int] | None:
     return i, i + len(keys) - 1
 
 
-def _between_context(words: list[Word], edit: WordEdit) -> tuple[int, int] | None:
+def _between_context(words: list[Word], said: list[str], edit: WordEdit) -> tuple[int, int] | None:
     """The words between the edit's `before` and `after` words, near its time: what another model
     heard in the place of `said` ("a new to a border" where base wrote "a new top order"). The
     words next to the span must be the edit's on both sides, at least three of the six around it
@@ -333,18 +334,17 @@ def _between_context(words: list[Word], edit: WordEdit) -> tuple[int, int] | Non
     after = [norm(t) for t in tokens(edit.after)]
     if not before or not after:
         return None
-    said = [norm(w.text) for w in words]
     most = len(tokens(edit.said)) + len(tokens(edit.correct)) + 2
     span = max(edit.end - edit.start, 0.0)
     candidates = []
     for first in range(1, len(words) + 1):
         if abs(words[first - 1].end - edit.start) > SEARCH_SECONDS:
             continue
-        left = _run_length(list(reversed(before)), list(reversed(said[max(0, first - len(before)):first])))
+        left = matching_run(list(reversed(before)), list(reversed(said[max(0, first - len(before)):first])))
         if not left:
             continue
         for end in range(first, min(first + most, len(words) - 1) + 1):
-            right = _run_length(after, said[end:end + len(after)])
+            right = matching_run(after, said[end:end + len(after)])
             if not right or left + right < min(3, len(before) + len(after)):
                 continue
             if end == first and tokens(edit.said):
@@ -360,7 +360,7 @@ def _between_context(words: list[Word], edit: WordEdit) -> tuple[int, int] | Non
     return first, last
 
 
-def _at_its_time(words: list[Word], edit: WordEdit) -> tuple[int, int] | None:
+def _at_its_time(words: list[Word], said: list[str], edit: WordEdit) -> tuple[int, int] | None:
     """The words said in the edit's span, between the word of `before` that ends nearest its
     start and the word of `after` that starts nearest its end (each within `ANCHOR_SECONDS`);
     where one of those is missing, the words whose middle is within `TIME_TOLERANCE` of the span
@@ -368,7 +368,6 @@ def _at_its_time(words: list[Word], edit: WordEdit) -> tuple[int, int] | None:
     they were ("a mute on order" for "a new top order")."""
     if not tokens(edit.said) or edit.end <= edit.start:
         return None
-    said = [norm(w.text) for w in words]
     before = [norm(t) for t in tokens(edit.before)]
     after = [norm(t) for t in tokens(edit.after)]
     lefts = [(abs(w.end - edit.start), k) for k, w in enumerate(words)
@@ -395,7 +394,7 @@ def _at_its_time(words: list[Word], edit: WordEdit) -> tuple[int, int] | None:
     return first, last
 
 
-def _run_length(wanted: list[str], got: list[str]) -> int:
+def matching_run(wanted: list[str], got: list[str]) -> int:
     """How many of `wanted` match `got` from the first on, up to the first that does not."""
     count = 0
     for a, b in zip(wanted, got):

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from captioner.clock import clock
-from captioner.correct.edits import EDITS_SUFFIX, Edits, load_edits, norm, tokens
+from captioner.correct.edits import EDITS_SUFFIX, Edits, load_edits, matching_run, norm, tokens
 from captioner.errors import InputFileError
 from captioner.glossary.model import Concept, Glossary, SoundsLike
 from captioner.glossary.text import compact, is_common_word
@@ -36,7 +36,7 @@ class Proposal:
 
     @property
     def key(self) -> str:
-        return f"{compact(self.heard)}>{compact(self.target)}"
+        return _key(self.heard, self.target)
 
     def to_dict(self) -> dict:
         return {"heard": self.heard, "target": self.target, "concept": self.concept, "where": self.where,
@@ -59,22 +59,24 @@ def recording_edits(recordings: Path, warn=None) -> dict[str, Edits]:
 def proposals(glossary: Glossary, edits: dict[str, Edits]) -> list[Proposal]:
     """The sound-alikes the edits teach, in the order first corrected; none the glossary has."""
     found: dict[str, Proposal] = {}
-    counts: dict[str, int] = {}
     for stem, recording in edits.items():
         for edit in recording.words:
             taught = _taught(glossary, edit.said, edit.correct)
             if taught is None:
                 continue
             heard, target, concept = taught
-            proposal = found.setdefault(f"{compact(heard)}>{compact(target)}", Proposal(heard, target, concept))
+            proposal = found.setdefault(_key(heard, target), Proposal(heard, target, concept))
             proposal.where.append(f"{stem} {clock(edit.start)}")
-            counts[proposal.key] = counts.get(proposal.key, 0) + 1
         for term in recording.terms:
-            proposal = found.setdefault(f"{compact(term.heard)}>{compact(term.term)}", Proposal(
+            proposal = found.setdefault(_key(term.heard, term.term), Proposal(
                 term.heard, term.term, getattr(glossary.lookup(term.term), "id", None)))
             proposal.approved_in.append(stem)
     return [p for p in found.values()
-            if not _known(glossary, p) and (p.concept is not None or counts.get(p.key, 0) >= TWICE or p.approved_in)]
+            if not _known(glossary, p) and (p.concept is not None or len(p.where) >= TWICE or p.approved_in)]
+
+
+def _key(heard: str, target: str) -> str:
+    return f"{compact(heard)}>{compact(target)}"
 
 
 def with_producer_terms(glossary: Glossary | None, edits: Edits | None) -> Glossary | None:
@@ -114,20 +116,14 @@ def _taught(glossary: Glossary, said: str, correct: str) -> tuple[str, str, str 
     if not heard_tokens or not right_tokens:
         return None
     keys_heard, keys_right = [norm(t) for t in heard_tokens], [norm(t) for t in right_tokens]
-    prefix = 0
-    while prefix < min(len(keys_heard), len(keys_right)) and keys_heard[prefix] == keys_right[prefix]:
-        prefix += 1
-    suffix = 0
-    while (suffix < min(len(keys_heard), len(keys_right)) - prefix
-           and keys_heard[-1 - suffix] == keys_right[-1 - suffix]):
-        suffix += 1
+    prefix = matching_run(keys_heard, keys_right)
+    suffix = min(matching_run(keys_heard[::-1], keys_right[::-1]), min(len(keys_heard), len(keys_right)) - prefix)
     if prefix + suffix >= len(keys_right):
         return None  # nothing but words taken out
     term = _term_in(glossary, right_tokens, prefix, len(right_tokens) - suffix)
     if term is not None:
-        first, end, concept = term
-        lead, tail = min(prefix, first), min(suffix, len(right_tokens) - end)
-        heard = " ".join(_bare(t) for t in heard_tokens[lead:len(heard_tokens) - tail])
+        first, end, concept = term  # the term may reach into the words both share: those are heard too
+        heard = " ".join(_bare(t) for t in heard_tokens[first:len(heard_tokens) - (len(right_tokens) - end)])
         return (heard, concept.term if compact(_words(right_tokens[first:end])) == compact(concept.term)
                 else _words(right_tokens[first:end]), concept.id) if heard else None
     heard = " ".join(_bare(t) for t in heard_tokens[prefix:len(heard_tokens) - suffix])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as _dt
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 from captioner.errors import InputFileError
 from captioner.fileio import write_text_atomic
@@ -94,8 +95,16 @@ def apply_import(plan: ImportPlan, dry_run: bool = False) -> None:
     """Rewrite each YAML glossary the plan changes, comments kept; a file that would not load
     again is never written."""
     for path, updates in plan.changes.items():
-        text = decode_text(Path(path).read_bytes(), path)
-        new_text = update_yaml(text, path, updates)
-        read_yaml(new_text, path)
-        if not dry_run:
-            write_text_atomic(Path(path), new_text)
+        rewrite_yaml_glossary(Path(path), lambda text: update_yaml(text, path, updates), dry_run)
+
+
+def rewrite_yaml_glossary(path: Path, update: Callable[[str], str], dry_run: bool = False,
+                          new_file: str | None = None) -> None:
+    """Rewrite a YAML glossary file through `update` (its text -> the new text), atomically; a
+    text that would not load again is never written. `new_file`: the text to start from where
+    there is no file yet (otherwise the file must exist)."""
+    text = new_file if new_file is not None and not path.is_file() else decode_text(path.read_bytes(), str(path))
+    new_text = update(text)
+    read_yaml(new_text, str(path))
+    if not dry_run:
+        write_text_atomic(path, new_text)

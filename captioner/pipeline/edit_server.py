@@ -107,9 +107,8 @@ def term_proposals(session: EditSession) -> list[Proposal]:
     glossary = load_glossary_for_run(RunOptions(out_dir=session.out_dir))
     if glossary is None:
         return []
-    mine = [p for p in proposals(glossary, recording_edits(session.recording.parent))
+    return [p for p in proposals(glossary, recording_edits(session.recording.parent))
             if session.stem in p.approved_in or any(w.rsplit(" ", 1)[0] == session.stem for w in p.where)]
-    return mine
 
 
 def term_suggestions(found: list[Proposal]) -> str:

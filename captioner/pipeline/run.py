@@ -25,7 +25,15 @@ from captioner.captions.qc import check_cues
 from captioner.captions.rules import get_profile
 from captioner.captions.segment import segment
 from captioner.correct.edit_timing import time_edited_words
-from captioner.correct.edits import Edits, apply_chapter_edits, apply_speaker_edits, edits_path, load_edits
+from captioner.correct.edits import (
+    Edits,
+    apply_chapter_edits,
+    apply_speaker_edits,
+    edits_path,
+    load_edits,
+    merge_edits,
+    save_edits,
+)
 from captioner.correct.edits import apply_edits as apply_word_edits
 from captioner.correct.listen_again import AcousticScorer, ListenOptions, listen_again
 from captioner.correct.spelling import CorrectOptions, correct_transcript
@@ -404,7 +412,8 @@ def run_one(media_path: Path, options: RunOptions, reporter: Reporter | None = N
         raw, key = stages.transcribe(info, asr_options)
         for warning in raw.warnings:
             reporter.warn(warning)
-        edits = load_edits(edits_path(media_path)) if edits_path(media_path).is_file() else None
+        edits_file = edits_path(media_path)
+        edits = load_edits(edits_file) if edits_file.is_file() else None
         # the sound-alikes the producer approved in edit mode correct this recording from here on
         taught = with_producer_terms(glossary, edits)
         transcript, key = stages.correct(raw, taught, key)
@@ -413,7 +422,7 @@ def run_one(media_path: Path, options: RunOptions, reporter: Reporter | None = N
         turns, key = stages.speaker_turns(info, transcript, agenda, key, voices)
         edit_outcome, transcript, key = stages.producer_edits(info, edits, transcript, asr_options, key)
         if edit_outcome is not None:
-            edit_outcome = {"file": edits_path(media_path).name, **edit_outcome}
+            edit_outcome = {"file": edits_file.name, **edit_outcome}
         for line in (edit_outcome or {}).get("not_placed", []):
             reporter.warn(f"edit not placed: {line}")
         if turns is not None:
@@ -616,8 +625,6 @@ def record_edits_and_rerun(folder: Path, stem: str, recording: Path, out_dir: Pa
     """Add the edits `new` (correct/edits.py Edits) to recordings/<stem>.edits.yaml, then run the
     recording again from its recognised words, with the model that made them, into every language
     already published here (and the page, if there is one)."""
-    from captioner.correct.edits import Edits, edits_path, load_edits, merge_edits, save_edits
-
     workspace = Workspace.at(folder, stem)
     path = edits_path(recording)
     save_edits(path, merge_edits(load_edits(path) if path.exists() else Edits(), new), stem)

@@ -318,16 +318,22 @@ def _concept_node(concept: Concept) -> Any:
     return node
 
 
+def _concept_nodes(text: str, name: str) -> tuple[Any, list, dict[str, Any]]:
+    """A YAML glossary's text parsed for a round trip: the document, its concepts' nodes, and
+    those nodes by id."""
+    data = parse_yaml_safely(text, name)
+    items = data.get("concepts") if isinstance(data, dict) else data
+    if not isinstance(items, list):
+        raise InputFileError(f"{name}: no 'concepts:' list to update")
+    return data, items, {str(node.get("id")): node for node in items if isinstance(node, dict)}
+
+
 def update_sounds_like(text: str, name: str, concepts: Iterable[Concept]) -> str:
     """Set the sound-alikes of these concepts in a YAML glossary's text (a concept the file does
     not have is added at its end), keeping every comment, key order and style not changed."""
     from ruamel.yaml.comments import CommentedSeq
 
-    data = parse_yaml_safely(text, name)
-    items = data.get("concepts") if isinstance(data, dict) else data
-    if not isinstance(items, list):
-        raise InputFileError(f"{name}: no 'concepts:' list to update")
-    by_id = {str(node.get("id")): node for node in items if isinstance(node, dict)}
+    data, items, by_id = _concept_nodes(text, name)
     for concept in concepts:
         node = by_id.get(concept.id)
         if node is None:
@@ -371,11 +377,7 @@ def update_yaml(text: str, name: str, translations: Iterable[tuple[str, str, Tra
     keeping every comment, key order and style that is not changed."""
     from ruamel.yaml.comments import CommentedMap
 
-    data = parse_yaml_safely(text, name)
-    items = data.get("concepts") if isinstance(data, dict) else data
-    if not isinstance(items, list):
-        raise InputFileError(f"{name}: no 'concepts:' list to update")
-    by_id = {str(node.get("id")): node for node in items if isinstance(node, dict)}
+    data, _, by_id = _concept_nodes(text, name)
     for concept_id, lang, tr in translations:
         node = by_id.get(concept_id)
         if node is None:
